@@ -1,0 +1,120 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/timeutil.h"
+
+double
+now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+iso8601_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+iso8601_utc_ms(double t, char *buf, size_t len)
+{
+	time_t sec = (time_t)t;
+	int ms = (int)((t - (double)sec) * 1000);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ms);
+}
+
+void
+localtime_str(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static int
+parse_offset(const char *p, long *off)
+{
+	int hh, mm;
+	char sign = *p;
+
+	if (strcmp(p, "Z") == 0 || *p == '\0') {
+		*off = 0;
+		return 0;
+	}
+	if ((sign != '+' && sign != '-') ||
+	    (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 &&
+		sscanf(p + 1, "%2d%2d", &hh, &mm) != 2))
+		return -1;
+	*off = (hh * 3600L + mm * 60L) * (sign == '-' ? -1 : 1);
+	return 0;
+}
+
+int
+iso8601_parse(const char *s, time_t *t)
+{
+	struct tm tm;
+	const char *p;
+	long off;
+
+	memset(&tm, 0, sizeof tm);
+	p = strptime(s, "%Y-%m-%d", &tm);
+	if (p == NULL)
+		return -1;
+	if (*p == 'T' || *p == ' ') {
+		const char *q = strptime(p + 1, "%H:%M", &tm);
+
+		if (q == NULL)
+			return -1;
+		p = q;
+		if (*p == ':') {
+			q = strptime(p + 1, "%S", &tm);
+			if (q == NULL)
+				return -1;
+			p = q;
+		}
+	}
+	if (parse_offset(p, &off) < 0)
+		return -1;
+	*t = timegm(&tm) - off;
+	return 0;
+}
+
+void
+sleep_until(double deadline_mono, volatile bool *stop)
+{
+	double left;
+
+	while ((stop == NULL || !*stop) &&
+	    (left = deadline_mono - now_mono()) > 0) {
+		struct timespec ts;
+
+		if (left > 0.2)
+			left = 0.2;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+}
