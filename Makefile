@@ -72,6 +72,7 @@ PLUGIN_SO	:= $(PLUGINS:%=$(B)/jobs/%.so)
 # Unit tests: tests/unit/test_X.c, linked with the core objects.
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_BIN	:= $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 TEST_PLUGIN_SO	:= $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
 
 all: $(BIN) $(PLUGIN_SO) $(B)/cronwrap-plugin.pc
@@ -105,10 +106,23 @@ $(B)/tests/plugins/%.so: tests/plugins/%.c
 	$(CC) -Icronwrap/include $(CPPFLAGS) -D_GNU_SOURCE $(ALL_CFLAGS) -fPIC -shared \
 	    $(ALL_LDFLAGS) -o $@ $<
 
-$(B)/tests/test_%: tests/unit/test_%.c $(CORE_OBJ)
+# A unit test of plugin code lists the plugin sources it needs in its
+# plugin.mk: TEST_SRC_test_NAME := jobs/NAME/csv.c (and TEST_PKGS_test_NAME).
+.SECONDEXPANSION:
+$(B)/tests/test_%: tests/unit/test_%.c $(CORE_OBJ) $$(TEST_SRC_test_$$*)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(PATHDEFS) \
+	    $(if $(TEST_PKGS_test_$*),$(shell $(PKG_CONFIG) --cflags $(TEST_PKGS_test_$*))) \
+	    $(ALL_CFLAGS) -rdynamic $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) \
+	    $(if $(TEST_PKGS_test_$*),$(shell $(PKG_CONFIG) --libs $(TEST_PKGS_test_$*))) \
+	    $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Test tools: tests/tools/NAME.c, small programs the integration tests drive
+# (the schedule engine against croniter, ...), linked with the core.
+$(B)/tests/tools/%: tests/tools/%.c $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(PATHDEFS) $(ALL_CFLAGS) -rdynamic \
-	    $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	    $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
 $(B)/cronwrap-plugin.pc: cronwrap/cronwrap-plugin.pc.in Makefile
 	@mkdir -p $(@D)
@@ -120,7 +134,7 @@ $(B)/cronwrap-plugin.pc: cronwrap/cronwrap-plugin.pc.in Makefile
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-integration: all $(TEST_PLUGIN_SO)
+integration: all $(TEST_PLUGIN_SO) $(TOOL_BIN)
 	CRONWRAP_BUILD=$(CURDIR)/$(B) CRONWRAP_SAN=$(if $(SAN),1,) \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) tests/integration
 
