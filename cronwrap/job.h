@@ -161,6 +161,11 @@ struct global {
 };
 
 void job_free(struct job *job);
+void job_free_steps(struct job *job);
+void job_free_requires(struct job *job);
+void mail_conf_copy(struct mail_conf *dst, const struct mail_conf *src);
+void mail_conf_free(struct mail_conf *m);
+void notify_conf_free(struct notify_conf *n);
 void global_free(struct global *g);
 const char *concurrency_name(enum concurrency c);
 const char *cron_output_name(enum cron_output c);
