@@ -7,6 +7,10 @@
  * Every function returns 0 (or a count) on success and -1 on error with a
  * message in state_error() that names the database and the SQLite reason.
  * Nothing here prints.
+ *
+ * Each write is one short transaction that waits up to 10 s (and retries)
+ * for other writers.  A struct state belongs to one process and thread:
+ * open it after fork(), never use a parent's in a child.
  */
 #ifndef CW_STATE_H
 #define CW_STATE_H
@@ -62,22 +66,32 @@ void run_record_free(struct run_record *r);
 
 struct state;
 
-/* Opens (creating when needed, unless readonly) state_dir/state.db and
- * migrates its schema.  A readonly open of a missing database succeeds and
- * behaves as empty. */
+/* Opens (creating state_dir, mode 0755, and the file when needed, unless
+ * readonly) state_dir/state.db and migrates its schema; a database newer
+ * than this cronwrap is refused.  A readonly open of a missing database
+ * succeeds and behaves as empty; writes on a readonly open fail (EROFS).
+ * *out is set even on failure, so that state_error() can say why: always
+ * state_close() it. */
 int state_open(const char *state_dir, bool readonly, struct state **out);
+/* Closes and frees st (NULL is fine). */
 void state_close(struct state *st);
+/* The message of the last error, owned by st: "PATH: what: reason". */
 const char *state_error(const struct state *st);
 
-/* Inserts the row of a run that starts (status RS_RUNNING). */
+/* Inserts the row of a run that starts (status RS_RUNNING whatever
+ * r->status says).  r->job and r->run_id are required; the run id is
+ * unique. */
 int state_run_begin(struct state *st, const struct run_record *r);
-/* Updates the row of r->run_id with every field of r. */
+/* Updates the row of r->run_id with every field of r; fails (ENOENT) when
+ * there is no such row. */
 int state_run_update(struct state *st, const struct run_record *r);
 /* Inserts a finished row at once (a skip, an exec without begin). */
 int state_run_insert(struct state *st, const struct run_record *r);
 
-/* One run by id (or the latest of job when run_id is NULL).  Returns 1 when
- * found, 0 when not, -1 on error. */
+/* One run by id (or the latest of job when run_id is NULL; of any job when
+ * both are NULL).  With both, the run must belong to job.  "Latest" means
+ * the newest start.  Returns 1 when found (free *out with
+ * run_record_free()), 0 when not, -1 on error. */
 int state_run_get(struct state *st, const char *job, const char *run_id,
     struct run_record *out);
 /* Runs of job (all jobs when NULL), newest first, at most limit (0 = all).
@@ -91,17 +105,20 @@ void state_runs_free(struct run_record *runs, size_t n);
 int state_run_latest(struct state *st, const char *job, unsigned status_mask,
     double since, struct run_record *out);
 /* Consecutive failures of job, counted from its newest finished run back to
- * the latest success (skips are not counted and do not break the chain). */
+ * the latest success (skips are not counted and do not break the chain;
+ * running rows are ignored). */
 int state_consecutive_failures(struct state *st, const char *job);
 
 /* Crash detection: for each row of job (all when NULL) still RS_RUNNING,
  * calls alive(record, arg); when it returns false the row becomes
- * RS_CRASHED with end = now.  Returns the number of rows marked. */
+ * RS_CRASHED with end = now and reason "runner (pid N) vanished" (unless it
+ * finished meanwhile).  The callbacks run outside any transaction.
+ * Returns the number of rows marked. */
 int state_mark_crashed(struct state *st, const char *job,
     bool (*alive)(const struct run_record *r, void *arg), void *arg);
 
 /* Alert state of a job: survives restarts so "no mail storm" holds across
- * runs. */
+ * runs.  A job never seen reads as all zero (and get returns 0). */
 struct alert_state {
 	unsigned failures_alerted; /* consecutive failures already told */
 	double last_mail;	   /* epoch seconds of the last alert mail */
@@ -113,16 +130,19 @@ int state_alert_set(struct state *st, const char *job,
     const struct alert_state *a);
 
 /* Checkpoints: a value per (job, key).  get returns 1 and a malloc'd value
- * in *value, 0 when none is stored, -1 on error. */
+ * in *value, 0 when none is stored, -1 on error.  set with a NULL value
+ * removes the checkpoint. */
 int state_checkpoint_get(struct state *st, const char *job, const char *key,
     char **value);
 int state_checkpoint_set(struct state *st, const char *job, const char *key,
     const char *value);
 
-/* Retention: removes finished runs of job (all when NULL) older than
- * keep_days (0 = no age limit) or beyond the newest keep_runs (0 = no count
- * limit).  Calls removed(record, arg) for each removed row before it goes
- * (to delete its log file).  Returns the number removed. */
+/* Retention: removes finished runs of job (all when NULL) that started
+ * more than keep_days ago (0 = no age limit) or are beyond the newest
+ * keep_runs finished runs of their job (0 = no count limit).  Calls
+ * removed(record, arg), when not NULL, for each removed row before it goes
+ * (to delete its log file), outside any transaction.  Running rows are
+ * never removed.  Returns the number removed. */
 int state_prune(struct state *st, const char *job, unsigned keep_days,
     unsigned keep_runs, void (*removed)(const struct run_record *r, void *arg),
     void *arg);
