@@ -274,9 +274,17 @@ static int
 config_check_schedule(struct job *job, const config_setting_t *root,
     struct diag *d)
 {
-	(void)job;
-	(void)root;
-	(void)d;
+	const config_setting_t *s = config_setting_get_member(root, "schedule");
+	struct schedule *sch;
+	char err[256];
+
+	if (schedule_parse(job->schedule, job->schedule_tz, &sch, err,
+		sizeof err) < 0) {
+		diag_add(d, cfg_file(root), s != NULL ? cfg_line(s) : 0,
+		    "schedule: %s", err);
+		return -1;
+	}
+	schedule_free(sch);
 	return 0;
 }
 
@@ -301,9 +309,5 @@ config_job_validate(struct job *job, const config_setting_t *root,
 	}
 	if (job->schedule != NULL && config_check_schedule(job, root, d) < 0)
 		return -1;
-	if (job->schedule == NULL && job->schedule_tz != NULL) {
-		diag_add(d, file, 0, "schedule_tz is set but schedule is not");
-		return -1;
-	}
 	return 0;
 }
