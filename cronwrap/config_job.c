@@ -302,8 +302,12 @@ config_job_validate(struct job *job, const config_setting_t *root,
 		return -1;
 	}
 	if (ways > 1) {
-		diag_add(d, file, cfg_line(config_setting_get_member(root,
-		    job->shell != NULL ? "shell" : "steps")),
+		const config_setting_t *m =
+		    config_setting_get_member(root, "shell");
+
+		if (m == NULL)
+			m = config_setting_get_member(root, "steps");
+		diag_add(d, file, m != NULL ? cfg_line(m) : 0,
 		    "set only one of command, shell and steps");
 		return -1;
 	}

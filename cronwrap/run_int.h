@@ -1,0 +1,56 @@
+/*
+ * run_int.h - the state of one run shared by the run*.c files (the phases).
+ * Internal: nothing outside run*.c includes it.
+ */
+#ifndef CW_RUN_INT_H
+#define CW_RUN_INT_H
+
+#include "lock.h"
+#include "run.h"
+#include "runas.h"
+#include "sink.h"
+#include "state.h"
+#include "supervise.h"
+
+struct run {
+	const struct run_request *req;
+	const struct global *g;
+	const struct job *job;
+	struct run_result *res;
+	struct runas ru;
+	struct state *st;   /* NULL in a dry run */
+	struct lock *lock;  /* NULL when concurrency = allow or not taken */
+	struct run_record rec;
+	char *run_dir;
+	int log_fd;
+	struct sink sink;
+	char err[1024];
+};
+
+/* run_lock.c: takes the lock per the job's concurrency.  Returns 0 (taken,
+ * or not needed), 1 (busy: res->reason says who holds it) or -1 (error in
+ * r->err). */
+int run_lock_acquire(struct run *r);
+/* Describes the holder of the lock, without taking it (dry run). */
+void run_lock_describe(struct run *r, char *buf, size_t len);
+
+/* run_attempt.c: runs every attempt (retries with backoff); fills the
+ * record and the result. */
+void run_attempts(struct run *r);
+/* Runs argv (or the shell text) once under supervision in workdir, with
+ * the environment of this attempt.  Fills out; returns 0, or -1 when it
+ * could not start (exit code in *code, message noted in the sink). */
+int run_command(struct run *r, char *const *argv, const char *workdir,
+    double timeout, unsigned attempt, const char *artifacts,
+    struct outcome *out, int *code);
+
+/* run_steps.c: one attempt of a pipeline of steps. */
+enum run_status run_steps(struct run *r, unsigned attempt, bool *retryable);
+
+/* run_dry.c: the dry run. */
+int run_dry(struct run *r);
+
+/* The lock's name. */
+const char *run_lock_name(const struct job *job);
+
+#endif
