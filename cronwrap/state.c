@@ -105,7 +105,7 @@ state_connect(struct state *st)
 	int flags = SQLITE_OPEN_NOMUTEX;
 
 	flags |= st->readonly ? SQLITE_OPEN_READONLY
-			      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(st->path, &st->db, flags, NULL) != SQLITE_OK)
 		return state_sql_error(st, "open");
 	sqlite3_busy_timeout(st->db, STATE_BUSY_TIMEOUT_MS);
@@ -123,9 +123,9 @@ state_connect(struct state *st)
 	/* NORMAL: a commit is not synced, but WAL keeps the file consistent;
 	 * only a power loss can forget the last runs. */
 	if (sqlite3_exec(st->db,
-		"PRAGMA synchronous = NORMAL;"
-		"PRAGMA journal_size_limit = 4194304;",
-		NULL, NULL, NULL) != SQLITE_OK)
+	        "PRAGMA synchronous = NORMAL;"
+	        "PRAGMA journal_size_limit = 4194304;",
+	        NULL, NULL, NULL) != SQLITE_OK)
 		return state_sql_error(st, "configure");
 	return 0;
 }
@@ -138,13 +138,14 @@ static void
 state_readonly_hint(struct state *st)
 {
 	int code = st->db ? sqlite3_errcode(st->db) : SQLITE_OK;
-	char *shm, *why;
+	char *shm;
 
 	if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
 		return;
 	shm = xasprintf("%s-shm", st->path);
 	if (access(shm, F_OK) < 0 && errno == ENOENT) {
-		why = xstrdup(sqlite3_errmsg(st->db));
+		char *why = xstrdup(sqlite3_errmsg(st->db));
+
 		state_set_error(st,
 		    "read: %s (%s-wal and -shm are missing and this user "
 		    "cannot create them; the next run of a job does)",
@@ -246,8 +247,7 @@ state_alert_get(struct state *st, const char *job, struct alert_state *a)
 }
 
 int
-state_alert_set(struct state *st, const char *job,
-    const struct alert_state *a)
+state_alert_set(struct state *st, const char *job, const struct alert_state *a)
 {
 	sqlite3_stmt *stmt;
 
@@ -278,8 +278,8 @@ out_rollback:
 }
 
 int
-state_checkpoint_get(struct state *st, const char *job, const char *key,
-    char **value)
+state_checkpoint_get(
+    struct state *st, const char *job, const char *key, char **value)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -305,8 +305,8 @@ state_checkpoint_get(struct state *st, const char *job, const char *key,
 }
 
 int
-state_checkpoint_set(struct state *st, const char *job, const char *key,
-    const char *value)
+state_checkpoint_set(
+    struct state *st, const char *job, const char *key, const char *value)
 {
 	sqlite3_stmt *stmt;
 

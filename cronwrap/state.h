@@ -43,23 +43,23 @@ struct run_record {
 	char run_id[RUNID_LEN + 1];
 	char *job;
 	char *host;
-	pid_t pid;   /* the runner's pid */
-	pid_t pgid;  /* the job's process group, 0 = none yet */
+	pid_t pid;  /* the runner's pid */
+	pid_t pgid; /* the job's process group, 0 = none yet */
 	enum run_status status;
-	int exit_code;	/* -1 = none */
-	int signal;	/* 0 = none */
-	double start;	/* epoch seconds */
-	double end;	/* 0 while running */
+	int exit_code; /* -1 = none */
+	int signal;    /* 0 = none */
+	double start;  /* epoch seconds */
+	double end;    /* 0 while running */
 	unsigned attempts;
 	bool has_window;
 	time_t window_start, window_end;
 	bool scheduled; /* started for a schedule tick (not by hand) */
-	bool forced;	/* --force: requirements not evaluated */
-	char *params;	/* "K=V\nK=V", NULL = none */
+	bool forced;    /* --force: requirements not evaluated */
+	char *params;   /* "K=V\nK=V", NULL = none */
 	char *log_path;
-	uint64_t bytes; /* bytes of output captured */
+	uint64_t bytes;    /* bytes of output captured */
 	char *failed_step; /* "2 (upload)", NULL = none */
-	char *reason;	   /* one line: why it failed/was skipped, or NULL */
+	char *reason;      /* one line: why it failed/was skipped, or NULL */
 };
 
 void run_record_free(struct run_record *r);
@@ -121,21 +121,21 @@ int state_mark_crashed(struct state *st, const char *job,
  * runs.  A job never seen reads as all zero (and get returns 0). */
 struct alert_state {
 	unsigned failures_alerted; /* consecutive failures already told */
-	double last_mail;	   /* epoch seconds of the last alert mail */
-	bool in_alert;		   /* a failure was told; a recovery is due */
+	double last_mail;          /* epoch seconds of the last alert mail */
+	bool in_alert;             /* a failure was told; a recovery is due */
 	char last_run_id[RUNID_LEN + 1]; /* the last run the policy saw */
 };
 int state_alert_get(struct state *st, const char *job, struct alert_state *a);
-int state_alert_set(struct state *st, const char *job,
-    const struct alert_state *a);
+int state_alert_set(
+    struct state *st, const char *job, const struct alert_state *a);
 
 /* Checkpoints: a value per (job, key).  get returns 1 and a malloc'd value
  * in *value, 0 when none is stored, -1 on error.  set with a NULL value
  * removes the checkpoint. */
-int state_checkpoint_get(struct state *st, const char *job, const char *key,
-    char **value);
-int state_checkpoint_set(struct state *st, const char *job, const char *key,
-    const char *value);
+int state_checkpoint_get(
+    struct state *st, const char *job, const char *key, char **value);
+int state_checkpoint_set(
+    struct state *st, const char *job, const char *key, const char *value);
 
 /* Retention: removes finished runs of job (all when NULL) that started
  * more than keep_days ago (0 = no age limit) or are beyond the newest

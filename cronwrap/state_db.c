@@ -52,7 +52,7 @@ state_stmt(struct state *st, enum state_sql id, const char *sql)
 	/* Persistent: these live as long as the connection, and a run uses
 	 * each one once or twice, so preparing lazily keeps open cheap. */
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-		&stmt, NULL) != SQLITE_OK) {
+	        &stmt, NULL) != SQLITE_OK) {
 		state_sql_error(st, "prepare statement");
 		sqlite3_finalize(stmt);
 		return NULL;
@@ -102,8 +102,8 @@ state_step_first(sqlite3_stmt *stmt)
 	/* The busy handler already waited for ordinary lock holders; what is
 	 * left are the cases SQLite reports at once.  Restarting is safe: this
 	 * is the statement's first step, so nothing was returned yet. */
-	while ((rc = sqlite3_step(stmt)) == SQLITE_BUSY &&
-	    now_mono() < deadline) {
+	while (
+	    (rc = sqlite3_step(stmt)) == SQLITE_BUSY && now_mono() < deadline) {
 		sqlite3_reset(stmt);
 		state_backoff(&delay_us);
 	}

@@ -59,8 +59,7 @@ int state_sql_error(struct state *st, const char *what);
 /* The prepared statement of slot id (prepared from sql on first use),
  * reset and without bindings; NULL with the error set on failure.  The
  * statement belongs to st: finish with state_stmt_done(), never finalize. */
-sqlite3_stmt *state_stmt(struct state *st, enum state_sql id,
-    const char *sql);
+sqlite3_stmt *state_stmt(struct state *st, enum state_sql id, const char *sql);
 /* Resets a statement after use so that it holds no read snapshot and no
  * pointer to the caller's strings (they are bound SQLITE_STATIC). */
 void state_stmt_done(sqlite3_stmt *stmt);
@@ -91,12 +90,12 @@ struct run_record;
 
 /* Fills *out (zeroed first) from the current row of a STATE_RUN_COLS
  * query.  Fails on a status this cronwrap does not know. */
-int state_run_read(struct state *st, sqlite3_stmt *stmt,
-    struct run_record *out);
+int state_run_read(
+    struct state *st, sqlite3_stmt *stmt, struct run_record *out);
 /* Every row of a STATE_RUN_COLS query, in its order, into a new array to
  * free with state_runs_free(); the statement is done afterwards. */
-int state_runs_collect(struct state *st, sqlite3_stmt *stmt,
-    struct run_record **out, size_t *n);
+int state_runs_collect(
+    struct state *st, sqlite3_stmt *stmt, struct run_record **out, size_t *n);
 
 /* Binds a string, or NULL when s is NULL (bound SQLITE_STATIC). */
 int state_bind_text(sqlite3_stmt *stmt, int col, const char *s);

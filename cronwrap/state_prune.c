@@ -26,8 +26,8 @@ state_need_writable(struct state *st)
 /* Marks the dead rows of runs[0..n) crashed; returns how many changed.
  * A row that finished between the read and now is left as it is. */
 static int
-state_crash_rows(struct state *st, const struct run_record *runs,
-    const bool *dead, size_t n)
+state_crash_rows(
+    struct state *st, const struct run_record *runs, const bool *dead, size_t n)
 {
 	double now = now_real();
 	sqlite3_stmt *stmt;
@@ -46,8 +46,8 @@ state_crash_rows(struct state *st, const struct run_record *runs,
 
 		if (!dead[i])
 			continue;
-		reason = xasprintf("runner (pid %ld) vanished",
-		    (long)runs[i].pid);
+		reason =
+		    xasprintf("runner (pid %ld) vanished", (long)runs[i].pid);
 		state_bind_text(stmt, 1, runs[i].run_id);
 		sqlite3_bind_double(stmt, 2, now);
 		state_bind_text(stmt, 3, reason);
@@ -157,8 +157,8 @@ state_prune(struct state *st, const char *job, unsigned keep_days,
 		return -1;
 	state_bind_text(stmt, 1, job);
 	sqlite3_bind_int64(stmt, 2, keep_runs);
-	sqlite3_bind_double(stmt, 3,
-	    keep_days ? now_real() - keep_days * 86400.0 : 0);
+	sqlite3_bind_double(
+	    stmt, 3, keep_days ? now_real() - keep_days * 86400.0 : 0);
 	if (state_runs_collect(st, stmt, &runs, &n) < 0)
 		return -1;
 	for (size_t i = 0; removed != NULL && i < n; i++)

@@ -35,8 +35,8 @@ state_runs_free(struct run_record *runs, size_t n)
 
 /* Binds the columns of STATE_RUN_COLS to ?1 .. ?20. */
 static void
-state_run_bind(sqlite3_stmt *stmt, const struct run_record *r,
-    enum run_status status)
+state_run_bind(
+    sqlite3_stmt *stmt, const struct run_record *r, enum run_status status)
 {
 	state_bind_text(stmt, 1, r->run_id);
 	state_bind_text(stmt, 2, r->job);
@@ -99,8 +99,8 @@ state_run_read(struct state *st, sqlite3_stmt *stmt, struct run_record *out)
 }
 
 int
-state_runs_collect(struct state *st, sqlite3_stmt *stmt,
-    struct run_record **out, size_t *n)
+state_runs_collect(
+    struct state *st, sqlite3_stmt *stmt, struct run_record **out, size_t *n)
 {
 	struct run_record *runs = NULL;
 	size_t len = 0, cap = 0;
@@ -229,8 +229,8 @@ state_run_get(struct state *st, const char *job, const char *run_id,
 		    "SELECT " STATE_RUN_COLS " FROM runs WHERE run_id = ?1");
 	else if (job != NULL)
 		stmt = state_stmt(st, SQ_RUN_LATEST,
-		    "SELECT " STATE_RUN_COLS " FROM runs WHERE job = ?2"
-		    RUN_ORDER " LIMIT 1");
+		    "SELECT " STATE_RUN_COLS
+		    " FROM runs WHERE job = ?2" RUN_ORDER " LIMIT 1");
 	else
 		stmt = state_stmt(st, SQ_RUN_LATEST_ANY,
 		    "SELECT " STATE_RUN_COLS " FROM runs" RUN_ORDER " LIMIT 1");
@@ -267,8 +267,8 @@ state_run_latest(struct state *st, const char *job, unsigned status_mask,
 	/* A status outside the mask stays NULL, which IN never matches. */
 	for (int s = RS_RUNNING; s <= RS_CRASHED; s++) {
 		if (status_mask & (1u << s))
-			state_bind_text(stmt, 3 + s,
-			    run_status_name((enum run_status)s));
+			state_bind_text(
+			    stmt, 3 + s, run_status_name((enum run_status)s));
 	}
 	return state_run_fetch(st, stmt, out);
 }
@@ -285,8 +285,8 @@ state_runs_list(struct state *st, const char *job, size_t limit,
 		return 0;
 	if (job != NULL)
 		stmt = state_stmt(st, SQ_RUNS_JOB,
-		    "SELECT " STATE_RUN_COLS " FROM runs WHERE job = ?2"
-		    RUN_ORDER " LIMIT ?1");
+		    "SELECT " STATE_RUN_COLS
+		    " FROM runs WHERE job = ?2" RUN_ORDER " LIMIT ?1");
 	else
 		stmt = state_stmt(st, SQ_RUNS_ALL,
 		    "SELECT " STATE_RUN_COLS " FROM runs" RUN_ORDER

@@ -68,8 +68,8 @@ state_schema_version(struct state *st, int *version)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
-		NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
 		return state_sql_error(st, "read schema version");
 	rc = state_step_first(stmt);
 	if (rc != SQLITE_ROW) {
@@ -89,11 +89,11 @@ state_schema_step(struct state *st, const struct state_migration *m)
 {
 	char sql[64], what[64];
 
-	snprintf(what, sizeof what, "migrate to schema v%d", m->version);
+	(void)snprintf(what, sizeof what, "migrate to schema v%d", m->version);
 	if (sqlite3_exec(st->db, m->sql, NULL, NULL, NULL) != SQLITE_OK)
 		return state_sql_error(st, what);
 	/* A pragma takes no parameters; the number is ours, not input. */
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
+	(void)snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return state_sql_error(st, what);
 	return 0;
@@ -110,10 +110,10 @@ state_schema_newer(struct state *st, int version, int known)
 }
 
 int
-state_schema_upgrade(struct state *st, const struct state_migration *steps,
-    size_t n)
+state_schema_upgrade(
+    struct state *st, const struct state_migration *steps, size_t n)
 {
-	int version, known = steps[n - 1].version;
+	int version = 0, known = steps[n - 1].version;
 
 	/* The version is read again under the write lock: another process
 	 * may have migrated since this one looked. */
@@ -148,7 +148,7 @@ state_schema_wal(struct state *st)
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt,
-		NULL) != SQLITE_OK)
+	        NULL) != SQLITE_OK)
 		return state_sql_error(st, "set WAL journal");
 	rc = state_step_first(stmt);
 	if (rc != SQLITE_ROW) {
@@ -170,7 +170,7 @@ state_schema_wal(struct state *st)
 int
 state_schema_open(struct state *st)
 {
-	int version;
+	int version = 0;
 
 	if (state_schema_version(st, &version) < 0)
 		return -1;

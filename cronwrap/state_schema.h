@@ -15,7 +15,7 @@ struct state;
 #define STATE_SCHEMA_VERSION 1
 
 struct state_migration {
-	int version;	 /* user_version once the step is applied */
+	int version;     /* user_version once the step is applied */
 	const char *sql; /* statements of the step, without BEGIN/COMMIT */
 };
 
@@ -23,8 +23,8 @@ struct state_migration {
 int state_schema_version(struct state *st, int *version);
 /* Applies, in one write transaction, the steps of steps[0..n) that are
  * newer than the database; refuses a database newer than steps[n - 1]. */
-int state_schema_upgrade(struct state *st, const struct state_migration *steps,
-    size_t n);
+int state_schema_upgrade(
+    struct state *st, const struct state_migration *steps, size_t n);
 /* Makes a freshly opened database ready: nothing to do (and no write) when
  * it is current; otherwise switches it to WAL and migrates it.  Returns 0
  * when ready, 1 when a read-only open found a database without a schema

@@ -27,9 +27,9 @@
 #include "util/xalloc.h"
 
 struct fixture {
-	char root[64];	 /* a fresh temporary directory */
-	char dir[96];	 /* root/var/state: does not exist yet */
-	char db[128];	 /* dir/state.db */
+	char root[64];    /* a fresh temporary directory */
+	char dir[96];     /* root/var/state: does not exist yet */
+	char db[128];     /* dir/state.db */
 	struct state *st; /* opened read-write by setup_open */
 };
 
@@ -47,11 +47,11 @@ setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
 
-	strcpy(f->root, "/tmp/cw-test-state-XXXXXX");
+	(void)snprintf(f->root, sizeof f->root, "/tmp/cw-test-state-XXXXXX");
 	if (mkdtemp(f->root) == NULL)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "%s/var/state", f->root);
-	snprintf(f->db, sizeof f->db, "%s/state.db", f->dir);
+	(void)snprintf(f->dir, sizeof f->dir, "%s/var/state", f->root);
+	(void)snprintf(f->db, sizeof f->db, "%s/state.db", f->dir);
 	*state = f;
 	return 0;
 }
@@ -65,7 +65,7 @@ setup_open(void **state)
 		return -1;
 	f = *state;
 	if (state_open(f->dir, false, &f->st) < 0) {
-		fprintf(stderr, "state_open: %s\n", state_error(f->st));
+		(void)fprintf(stderr, "state_open: %s\n", state_error(f->st));
 		return -1;
 	}
 	return 0;
@@ -110,7 +110,7 @@ insert_run(struct state *st, const char *job, double start,
 	if (state_run_insert(st, &r) < 0)
 		fail_msg("insert: %s", state_error(st));
 	if (id_out != NULL)
-		strcpy(id_out, r.run_id);
+		memcpy(id_out, r.run_id, sizeof r.run_id);
 	run_record_free(&r);
 }
 
@@ -121,10 +121,10 @@ sql_int(const char *db, const char *sql)
 	sqlite3_stmt *stmt;
 	int v = -1;
 
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &stmt, NULL),
-	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(h, sql, -1, &stmt, NULL), SQLITE_OK);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		v = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -183,18 +183,18 @@ static void
 test_status_names(void **state)
 {
 	static const struct {
-		enum run_status s;
 		const char *name;
+		enum run_status s;
 		bool failure;
 	} cases[] = {
-	    {RS_RUNNING, "running", false},
-	    {RS_SUCCEEDED, "succeeded", false},
-	    {RS_FAILED, "failed", true},
-	    {RS_TIMEOUT, "timeout", true},
-	    {RS_KILLED, "killed", true},
-	    {RS_SKIPPED, "skipped", false},
-	    {RS_PRECONDITION, "precondition", true},
-	    {RS_CRASHED, "crashed", true},
+	    {"running", RS_RUNNING, false},
+	    {"succeeded", RS_SUCCEEDED, false},
+	    {"failed", RS_FAILED, true},
+	    {"timeout", RS_TIMEOUT, true},
+	    {"killed", RS_KILLED, true},
+	    {"skipped", RS_SKIPPED, false},
+	    {"precondition", RS_PRECONDITION, true},
+	    {"crashed", RS_CRASHED, true},
 	};
 	enum run_status s;
 
@@ -203,13 +203,12 @@ test_status_names(void **state)
 		assert_string_equal(run_status_name(cases[i].s), cases[i].name);
 		assert_int_equal(run_status_parse(cases[i].name, &s), 0);
 		assert_int_equal(s, cases[i].s);
-		assert_int_equal(run_status_is_failure(cases[i].s),
-		    cases[i].failure);
+		assert_int_equal(
+		    run_status_is_failure(cases[i].s), cases[i].failure);
 	}
 	assert_int_equal(run_status_parse("success", &s), -1);
 	assert_int_equal(run_status_parse("", &s), -1);
 }
-
 
 /* Byte 18 of the SQLite header is 2 for a WAL database. */
 static bool
@@ -222,7 +221,7 @@ file_is_wal(const char *db)
 	assert_non_null(fp);
 	assert_int_equal(fread(hdr, 1, sizeof hdr, fp), sizeof hdr);
 	wal = hdr[18] == 2 && hdr[19] == 2;
-	fclose(fp);
+	(void)fclose(fp);
 	return wal;
 }
 
@@ -231,7 +230,7 @@ make_state_dir(const struct fixture *f)
 {
 	char var[80];
 
-	snprintf(var, sizeof var, "%s/var", f->root);
+	(void)snprintf(var, sizeof var, "%s/var", f->root);
 	assert_int_equal(mkdir(var, 0755), 0);
 	assert_int_equal(mkdir(f->dir, 0755), 0);
 }
@@ -252,17 +251,17 @@ test_open_creates(void **state)
 	state_close(f->st);
 	f->st = NULL;
 	assert_true(file_is_wal(f->db));
-	assert_int_equal(sql_int(f->db, "PRAGMA user_version"),
-	    STATE_SCHEMA_VERSION);
-	assert_int_equal(sql_int(f->db,
-			     "SELECT count(*) FROM sqlite_schema WHERE name IN"
-			     " ('runs', 'alert_state', 'checkpoints',"
-			     " 'runs_job_start', 'runs_running')"),
+	assert_int_equal(
+	    sql_int(f->db, "PRAGMA user_version"), STATE_SCHEMA_VERSION);
+	assert_int_equal(
+	    sql_int(f->db, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+	                   " ('runs', 'alert_state', 'checkpoints',"
+	                   " 'runs_job_start', 'runs_running')"),
 	    5);
 	/* Opening a current database again works and keeps the version. */
 	assert_int_equal(state_open(f->dir, false, &f->st), 0);
-	assert_int_equal(sql_int(f->db, "PRAGMA user_version"),
-	    STATE_SCHEMA_VERSION);
+	assert_int_equal(
+	    sql_int(f->db, "PRAGMA user_version"), STATE_SCHEMA_VERSION);
 }
 
 /* A database from before the first schema (user_version 0, a rollback
@@ -275,7 +274,7 @@ test_open_migrates_v0(void **state)
 
 	make_state_dir(f);
 	sql_exec(f->db, "CREATE TABLE notes (n INTEGER);"
-			"INSERT INTO notes VALUES (41), (1);");
+	                "INSERT INTO notes VALUES (41), (1);");
 	assert_false(file_is_wal(f->db));
 	assert_int_equal(sql_int(f->db, "PRAGMA user_version"), 0);
 
@@ -287,8 +286,8 @@ test_open_migrates_v0(void **state)
 	f->st = NULL;
 
 	assert_true(file_is_wal(f->db));
-	assert_int_equal(sql_int(f->db, "PRAGMA user_version"),
-	    STATE_SCHEMA_VERSION);
+	assert_int_equal(
+	    sql_int(f->db, "PRAGMA user_version"), STATE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f->db, "SELECT sum(n) FROM notes"), 42);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM runs"), 1);
 }
@@ -327,7 +326,7 @@ test_upgrade_steps(void **state)
 	assert_non_null(strstr(state_error(&st), "already exists"));
 	assert_int_equal(sql_int(f->db, "PRAGMA user_version"), 2);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_schema"
-					" WHERE name = 'u'"),
+	                                " WHERE name = 'u'"),
 	    0);
 
 	/* Code that knows only v1 refuses the v2 database. */
@@ -364,7 +363,7 @@ test_open_error_names_path(void **state)
 	char file[96];
 
 	/* state_dir exists as a file: the database cannot be made. */
-	snprintf(file, sizeof file, "%s/var", f->root);
+	(void)snprintf(file, sizeof file, "%s/var", f->root);
 	sql_exec(file, "CREATE TABLE x (y);");
 	assert_int_equal(state_open(f->dir, false, &f->st), -1);
 	assert_non_null(strstr(state_error(f->st), f->db));
@@ -526,17 +525,18 @@ test_latest_mask(void **state)
 	struct fixture *f = *state;
 	struct run_record r;
 	static const struct {
-		unsigned mask;
 		double since;
-		int found;
 		double start;
+		unsigned mask;
+		int found;
 	} cases[] = {
-	    {1u << RS_SUCCEEDED, 0, 1, 100},
-	    {1u << RS_SUCCEEDED | 1u << RS_FAILED, 0, 1, 200},
-	    {1u << RS_SUCCEEDED, 150, 0, 0},
-	    {1u << RS_FAILED, 200, 1, 200},
-	    {~0u, 0, 1, 400},
-	    {1u << RS_CRASHED, 0, 0, 0},
+	    /* since, start of the run found, statuses asked, found */
+	    {0, 100, 1u << RS_SUCCEEDED, 1},
+	    {0, 200, 1u << RS_SUCCEEDED | 1u << RS_FAILED, 1},
+	    {150, 0, 1u << RS_SUCCEEDED, 0},
+	    {200, 200, 1u << RS_FAILED, 1},
+	    {0, 400, ~0u, 1},
+	    {0, 0, 1u << RS_CRASHED, 0},
 	    {0, 0, 0, 0},
 	};
 
@@ -546,8 +546,8 @@ test_latest_mask(void **state)
 	insert_run(f->st, "a", 400, RS_RUNNING, 1, NULL);
 	insert_run(f->st, "b", 500, RS_SUCCEEDED, 1, NULL);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int found = state_run_latest(f->st, "a", cases[i].mask,
-		    cases[i].since, &r);
+		int found = state_run_latest(
+		    f->st, "a", cases[i].mask, cases[i].since, &r);
 
 		assert_int_equal(found, cases[i].found);
 		if (found == 1) {
@@ -572,9 +572,9 @@ test_consecutive_failures(void **state)
 	    {"none", {RS_SUCCEEDED}, 0, 0},
 	    {"ok", {RS_FAILED, RS_SUCCEEDED}, 2, 0},
 	    {"mixed",
-		{RS_FAILED, RS_SUCCEEDED, RS_FAILED, RS_SKIPPED, RS_TIMEOUT,
-		    RS_RUNNING, RS_CRASHED, RS_SKIPPED},
-		8, 3},
+	        {RS_FAILED, RS_SUCCEEDED, RS_FAILED, RS_SKIPPED, RS_TIMEOUT,
+	            RS_RUNNING, RS_CRASHED, RS_SKIPPED},
+	        8, 3},
 	    {"never-ok", {RS_KILLED, RS_PRECONDITION, RS_FAILED}, 3, 3},
 	    {"skips", {RS_SKIPPED, RS_SKIPPED}, 2, 0},
 	};
@@ -741,7 +741,7 @@ removed_cb(const struct run_record *r, void *arg)
 
 	assert_true(log->n < 16);
 	assert_int_not_equal(r->status, RS_RUNNING);
-	strcpy(log->ids[log->n++], r->run_id);
+	memcpy(log->ids[log->n++], r->run_id, sizeof r->run_id);
 }
 
 static bool
@@ -810,7 +810,7 @@ test_prune_count(void **state)
 	assert_int_equal(state_prune(f->st, NULL, 0, 2, removed_cb, &log), 4);
 	assert_int_equal(log.n, 4);
 	assert_true(removed(&log, a[0]) && removed(&log, a[1]) &&
-	    removed(&log, a[2]) && removed(&log, b[0]));
+	            removed(&log, a[2]) && removed(&log, b[0]));
 	assert_int_equal(state_runs_list(f->st, "a", 0, &runs, &n), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(runs[0].status, RS_RUNNING);
@@ -837,9 +837,10 @@ child_run(const char *dir, int i)
 	char job[16];
 	int rc = 0;
 
-	snprintf(job, sizeof job, "job%d", i % 3);
+	(void)snprintf(job, sizeof job, "job%d", i % 3);
 	if (state_open(dir, false, &st) < 0) {
-		fprintf(stderr, "child %d: open: %s\n", i, state_error(st));
+		(void)fprintf(
+		    stderr, "child %d: open: %s\n", i, state_error(st));
 		state_close(st);
 		return 1;
 	}
@@ -854,7 +855,7 @@ child_run(const char *dir, int i)
 			rc = 3;
 	}
 	if (rc != 0)
-		fprintf(stderr, "child %d: %s\n", i, state_error(st));
+		(void)fprintf(stderr, "child %d: %s\n", i, state_error(st));
 	run_record_free(&r);
 	state_close(st);
 	return rc;
@@ -898,8 +899,8 @@ test_concurrent_runners(void **state)
 			assert_int_not_equal(runs[k].pid, runs[i].pid);
 	}
 	state_runs_free(runs, n);
-	assert_int_equal(sql_int(f->db, "PRAGMA user_version"),
-	    STATE_SCHEMA_VERSION);
+	assert_int_equal(
+	    sql_int(f->db, "PRAGMA user_version"), STATE_SCHEMA_VERSION);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
