@@ -21,7 +21,7 @@ fill(struct runas *ru, const struct passwd *pw)
 }
 
 int
-runas_resolve(const char *user, struct runas *ru, char *err, size_t errlen)
+runas_lookup(const char *user, struct runas *ru, char *err, size_t errlen)
 {
 	uid_t me = geteuid();
 	struct passwd *pw;
@@ -41,15 +41,26 @@ runas_resolve(const char *user, struct runas *ru, char *err, size_t errlen)
 		snprintf(err, errlen, "user \"%s\": no such user", user);
 		return -1;
 	}
-	if (pw->pw_uid != me && me != 0) {
+	ru->drop = pw->pw_uid != me || getuid() != me;
+	return fill(ru, pw);
+}
+
+int
+runas_resolve(const char *user, struct runas *ru, char *err, size_t errlen)
+{
+	uid_t me = geteuid();
+
+	if (runas_lookup(user, ru, err, errlen) < 0)
+		return -1;
+	if (ru->uid != me && me != 0) {
 		snprintf(err, errlen,
 		    "user \"%s\": cronwrap runs as uid %ld, not root, and "
 		    "cannot switch to another user",
 		    user, (long)me);
+		runas_free(ru);
 		return -1;
 	}
-	ru->drop = pw->pw_uid != me || getuid() != me;
-	return fill(ru, pw);
+	return 0;
 }
 
 void

@@ -1,0 +1,17 @@
+/*
+ * cli_result.h - the report of a run on stderr.
+ */
+#ifndef CW_CLI_RESULT_H
+#define CW_CLI_RESULT_H
+
+#include <stdbool.h>
+
+#include "job.h"
+#include "run.h"
+
+/* Prints warnings always, and the summary per the job's cron_output.
+ * live: the output was already streamed to the terminal. */
+void cli_report_run(const struct job *job, const struct run_result *res,
+    bool live);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * commands.c - the table of commands; the synopses match cronwrap(1).
+ */
+#include <stddef.h>
+
+#include "commands.h"
+
+const struct command commands[] = {
+    {"run", cmd_run,
+	"run JOB [--dry-run] [--force] [--param KEY=VALUE]... "
+	"[--window START/END]"},
+    {"exec", cmd_exec, "exec [--name NAME] [JOB OPTIONS] -- CMD [ARG]..."},
+    {NULL, NULL, NULL},
+};
