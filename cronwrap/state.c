@@ -74,6 +74,11 @@ state_mkdirs(struct state *st, const char *dir)
 	char *path;
 	int rc = 0;
 
+	if (*dir == '\0') {
+		state_set_error(st, "no state directory given");
+		errno = EINVAL;
+		return -1;
+	}
 	/* The common case, in one system call. */
 	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
 		return 0;

@@ -368,6 +368,9 @@ test_open_error_names_path(void **state)
 	assert_int_equal(state_open(f->dir, false, &f->st), -1);
 	assert_non_null(strstr(state_error(f->st), f->db));
 	assert_non_null(strstr(state_error(f->st), "create directory"));
+	state_close(f->st);
+	assert_int_equal(state_open("", false, &f->st), -1);
+	assert_int_equal(errno, EINVAL);
 }
 
 static void
