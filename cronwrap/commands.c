@@ -10,5 +10,8 @@ const struct command commands[] = {
 	"run JOB [--dry-run] [--force] [--param KEY=VALUE]... "
 	"[--window START/END]"},
     {"exec", cmd_exec, "exec [--name NAME] [JOB OPTIONS] -- CMD [ARG]..."},
+    {"check", cmd_check, "check [JOB]..."},
+    {"show", cmd_show, "show JOB"},
+    {"env", cmd_env, "env JOB [--diff]"},
     {NULL, NULL, NULL},
 };

@@ -97,8 +97,9 @@ load_job_file(const struct global *g, const char *name, const char *path,
 		return -1;
 	root = config_root_setting(&cfg);
 	ret = config_job_keys(job, root, d);
-	if (ret == 0)
-		ret = config_job_validate(job, root, d);
+	/* Even after a bad key, so that every problem is told at once. */
+	if (config_job_validate(job, root, d) < 0)
+		ret = -1;
 	config_destroy(&cfg);
 	return ret;
 }

@@ -21,7 +21,7 @@ retry_attempts(void *o, const config_setting_t *s, struct diag *d)
 		return -1;
 	if (*a >= 1)
 		return 0;
-	cfg_err(d, s, "attempts must be at least 1");
+	cfg_err(d, s, "must be at least 1");
 	return -1;
 }
 
