@@ -142,27 +142,22 @@ day_matches(const struct schedule *s, int64_t days, int mday)
 static int64_t
 wall_next(const struct schedule *s, int64_t w, int64_t limit)
 {
-	int64_t days, y;
-	int m, d, h, mi;
+	while (w <= limit) {
+		int64_t days = floor_div(w, MIN_PER_DAY), y;
+		int mod = (int)(w - days * MIN_PER_DAY), m, d, h, mi;
 
-	for (; w <= limit;) {
-		days = floor_div(w, MIN_PER_DAY);
-		h = (int)(w - days * MIN_PER_DAY) / 60;
-		mi = (int)(w - days * MIN_PER_DAY) % 60;
 		civil_from_days(days, &y, &m, &d);
 		if (!(s->month >> m & 1)) {
 			w = days_from_civil(y + (m == 12), m % 12 + 1, 1) *
 			    MIN_PER_DAY;
 			continue;
 		}
-		if (!day_matches(s, days, d) ||
-		    (h = bit_next(s->hour, h)) < 0) {
+		h = day_matches(s, days, d) ? bit_next(s->hour, mod / 60) : -1;
+		if (h < 0) {
 			w = (days + 1) * MIN_PER_DAY;
 			continue;
 		}
-		if (h * 60 > w - days * MIN_PER_DAY)
-			mi = 0;
-		mi = bit_next(s->minute, mi);
+		mi = bit_next(s->minute, h == mod / 60 ? mod % 60 : 0);
 		if (mi < 0) {
 			w = days * MIN_PER_DAY + (h + 1) * 60;
 			continue;
@@ -177,26 +172,21 @@ wall_next(const struct schedule *s, int64_t w, int64_t limit)
 static int64_t
 wall_prev(const struct schedule *s, int64_t w, int64_t limit)
 {
-	int64_t days, y;
-	int m, d, h, mi;
+	while (w >= limit) {
+		int64_t days = floor_div(w, MIN_PER_DAY), y;
+		int mod = (int)(w - days * MIN_PER_DAY), m, d, h, mi;
 
-	for (; w >= limit;) {
-		days = floor_div(w, MIN_PER_DAY);
-		h = (int)(w - days * MIN_PER_DAY) / 60;
-		mi = (int)(w - days * MIN_PER_DAY) % 60;
 		civil_from_days(days, &y, &m, &d);
 		if (!(s->month >> m & 1)) {
 			w = days_from_civil(y, m, 1) * MIN_PER_DAY - 1;
 			continue;
 		}
-		if (!day_matches(s, days, d) ||
-		    (h = bit_prev(s->hour, h)) < 0) {
+		h = day_matches(s, days, d) ? bit_prev(s->hour, mod / 60) : -1;
+		if (h < 0) {
 			w = days * MIN_PER_DAY - 1;
 			continue;
 		}
-		if (h * 60 + 59 < w - days * MIN_PER_DAY)
-			mi = 59;
-		mi = bit_prev(s->minute, mi);
+		mi = bit_prev(s->minute, h == mod / 60 ? mod % 60 : 59);
 		if (mi < 0) {
 			w = days * MIN_PER_DAY + h * 60 - 1;
 			continue;
@@ -228,10 +218,9 @@ wall_minute_of(time_t t, long extra)
 static time_t
 transition_in(time_t lo, time_t hi, long after)
 {
-	time_t mid;
-
 	while (hi - lo > 1) {
-		mid = lo + (hi - lo) / 2;
+		time_t mid = lo + (hi - lo) / 2;
+
 		if (offset_at(mid) == after)
 			hi = mid;
 		else
@@ -282,17 +271,20 @@ next_tick(const struct schedule *s, time_t t)
 	int64_t limit = w + (int64_t)SCHED_LIMIT_DAYS * MIN_PER_DAY;
 	int64_t stop = NO_WALL;
 	time_t best = NO_TICK, ticks[2];
-	int i, n;
+	int i;
 
 	while ((w = wall_next(s, w, limit)) != NO_WALL) {
 		if (stop != NO_WALL && w > stop)
 			break;
-		n = wall_ticks(s, w, ticks);
+		int n = wall_ticks(s, w, ticks);
+
 		for (i = 0; i < n; i++)
-			if (ticks[i] > t && (best == NO_TICK || ticks[i] < best))
+			if (ticks[i] > t &&
+			    (best == NO_TICK || ticks[i] < best))
 				best = ticks[i];
 		if (best != NO_TICK && stop == NO_WALL) {
-			back = offset_at(best - SCHED_DST_MAX) - offset_at(best);
+			back =
+			    offset_at(best - SCHED_DST_MAX) - offset_at(best);
 			stop = w + (back > 0 ? back / 60 : 0);
 		}
 		w++;
@@ -309,17 +301,20 @@ prev_tick(const struct schedule *s, time_t t)
 	int64_t limit = w - (int64_t)SCHED_LIMIT_DAYS * MIN_PER_DAY;
 	int64_t stop = NO_WALL;
 	time_t best = NO_TICK, ticks[2];
-	int i, n;
+	int i;
 
 	while ((w = wall_prev(s, w, limit)) != NO_WALL) {
 		if (stop != NO_WALL && w < stop)
 			break;
-		n = wall_ticks(s, w, ticks);
+		int n = wall_ticks(s, w, ticks);
+
 		for (i = 0; i < n; i++)
-			if (ticks[i] <= t && (best == NO_TICK || ticks[i] > best))
+			if (ticks[i] <= t &&
+			    (best == NO_TICK || ticks[i] > best))
 				best = ticks[i];
 		if (best != NO_TICK && stop == NO_WALL) {
-			back = offset_at(best) - offset_at(best + SCHED_DST_MAX);
+			back =
+			    offset_at(best) - offset_at(best + SCHED_DST_MAX);
 			stop = w - (back > 0 ? back / 60 : 0);
 		}
 		w--;
@@ -352,8 +347,7 @@ schedule_prev(const struct schedule *s, time_t t)
 }
 
 int
-schedule_window(const struct schedule *s, time_t t, time_t *start,
-    time_t *end)
+schedule_window(const struct schedule *s, time_t t, time_t *start, time_t *end)
 {
 	struct tz_guard g;
 	time_t e, b = NO_TICK;

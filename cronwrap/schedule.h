@@ -3,8 +3,9 @@
  *
  * Five fields (minute hour day-of-month month day-of-week) with lists,
  * ranges, steps (on the star, on a range "1-30/5", and "5/10" for 5-59/10
- * as croniter reads it), month names jan-dec and day names sun-sat (any case), 0 and 7
- * both Sunday ("fri-sun" is fri-sat plus Sunday, as cronie), and the macros
+ * as croniter reads it), month names jan-dec and day names sun-sat (any case),
+ * 0 and 7 both Sunday ("fri-sun" is fri-sat plus Sunday, as cronie), and the
+ * macros
  * @hourly, @daily (@midnight), @weekly, @monthly, @yearly (@annually), which
  * stand for "0 * * * *", "0 0 * * *", "0 0 * * 0", "0 0 1 * *" and
  * "0 0 1 1 *".  @reboot is refused: cronwrap is started by cron, it is not
@@ -27,8 +28,8 @@
  *     whose time falls in the gap fires once at the first instant after
  *     the jump ("30 2 * * *" in Europe/Paris on the last Sunday of March
  *     fires at 03:00 CEST); any other job simply has no tick there (every
- *     15 minutes goes from 01:45 CET to 03:00 CEST).  A jump of more than 3 hours (a
- *     zone changing sides of the date line) is not caught up, as cronie.
+ *     15 minutes goes from 01:45 CET to 03:00 CEST).  A jump of more than 3
+ * hours (a zone changing sides of the date line) is not caught up, as cronie.
  *   - Fall back (a wall time that happens twice): a fixed-time job fires
  *     once, at the first occurrence; any other job fires at both, so every
  *     15 minutes keeps firing every 15 minutes of real time.
@@ -69,7 +70,7 @@ time_t schedule_prev(const struct schedule *s, time_t t);
 /* The data window of a run started at t: this tick = schedule_prev(t), and
  * the window is [the tick before it, this tick).  Returns 0, or -1 with
  * errno = ERANGE when either tick is beyond the search bound. */
-int schedule_window(const struct schedule *s, time_t t, time_t *start,
-    time_t *end);
+int schedule_window(
+    const struct schedule *s, time_t t, time_t *start, time_t *end);
 
 #endif

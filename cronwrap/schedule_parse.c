@@ -35,10 +35,10 @@ struct field_spec {
 	int nnames;
 };
 
-static const char *const month_names[] = {"jan", "feb", "mar", "apr",
-    "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu",
-    "fri", "sat"};
+static const char *const month_names[] = {"jan", "feb", "mar", "apr", "may",
+    "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+static const char *const day_names[] = {
+    "sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
 static const struct field_spec fields[SCHED_NFIELDS] = {
     {"minute", 0, 59, NULL, 0, 0},
@@ -76,12 +76,12 @@ struct cursor {
 static int __attribute__((format(printf, 2, 3)))
 field_fail(const struct cursor *c, const char *fmt, ...)
 {
-	va_list ap;
-	int n;
+	int n = snprintf(
+	    c->err, c->errlen, "field %d (%s): ", c->index + 1, c->spec->name);
 
-	n = snprintf(c->err, c->errlen, "field %d (%s): ", c->index + 1,
-	    c->spec->name);
 	if (n >= 0 && (size_t)n < c->errlen) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		(void)vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
 		va_end(ap);
@@ -142,12 +142,12 @@ parse_value(const struct cursor *c, const char **pp, const char *end, int *v)
 		    token_len(c->elem_len), c->elem);
 	if (!digits) {
 		if (c->spec->names == NULL)
-			return field_fail(c, "invalid value \"%.*s\"",
-			    token_len(n), tok);
+			return field_fail(
+			    c, "invalid value \"%.*s\"", token_len(n), tok);
 		*v = name_value(c->spec, tok, n);
 		if (*v < 0)
-			return field_fail(c, "unknown name \"%.*s\"",
-			    token_len(n), tok);
+			return field_fail(
+			    c, "unknown name \"%.*s\"", token_len(n), tok);
 	} else if (num < c->spec->low || num > c->spec->high) {
 		return field_fail(c, "%.*s out of range %d-%d", token_len(n),
 		    tok, c->spec->low, c->spec->high);
@@ -160,8 +160,7 @@ parse_value(const struct cursor *c, const char **pp, const char *end, int *v)
 
 /* Reads "/STEP" at *pp, if there. */
 static int
-parse_step(const struct cursor *c, const char **pp, const char *end,
-    int *step)
+parse_step(const struct cursor *c, const char **pp, const char *end, int *step)
 {
 	const char *p = *pp + 1, *tok = p;
 	long num = 0;
@@ -189,7 +188,7 @@ static int
 parse_element(const struct cursor *c, uint64_t *bits)
 {
 	const char *p = c->elem, *end = c->elem + c->elem_len;
-	int lo, hi, step = 1, v;
+	int lo = 0, hi = 0, step = 1, v;
 
 	if (*p == '*') {
 		lo = c->spec->low;
@@ -207,7 +206,8 @@ parse_element(const struct cursor *c, uint64_t *bits)
 			if (c->spec->names == day_names && hi == 0 && lo > 0)
 				hi = 7;
 			if (hi < lo)
-				return field_fail(c, "range \"%.*s\" goes backwards",
+				return field_fail(c,
+				    "range \"%.*s\" goes backwards",
 				    token_len(c->elem_len), c->elem);
 		} else if (p < end && *p == '/') {
 			hi = c->spec->high; /* "5/10" = 5-max/10 */
@@ -226,8 +226,8 @@ parse_element(const struct cursor *c, uint64_t *bits)
 
 /* Parses the comma-separated list of field index into *bits. */
 static int
-parse_field(int index, const char *text, size_t len, uint64_t *bits,
-    char *err, size_t errlen)
+parse_field(int index, const char *text, size_t len, uint64_t *bits, char *err,
+    size_t errlen)
 {
 	struct cursor c = {index, &fields[index], NULL, 0, err, errlen};
 	const char *p = text, *end = text + len, *comma;
@@ -289,7 +289,8 @@ expand_macro(const char **expr, char *err, size_t errlen)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (n == 7 && strncmp(word, "@reboot", n) == 0)
-		return fail(err, errlen, "@reboot is not supported: cronwrap "
+		return fail(err, errlen,
+		    "@reboot is not supported: cronwrap "
 		    "runs from cron and is not a daemon (put the @reboot line "
 		    "in a crontab instead)");
 	for (i = 0; i < sizeof macros / sizeof macros[0]; i++)

@@ -44,7 +44,7 @@ probe_line(struct probe_cache *c, char *line)
 			return -1;
 		*tz++ = '\0';
 		if (schedule_parse(expr, strcmp(tz, "-") == 0 ? "UTC" : tz,
-			&c->s, c->err, sizeof c->err) < 0)
+		        &c->s, c->err, sizeof c->err) < 0)
 			c->s = NULL;
 	}
 	if (c->s == NULL)
@@ -68,8 +68,10 @@ main(void)
 	while (getline(&line, &cap, stdin) > 0) {
 		n++;
 		if (probe_line(&c, line) < 0) {
-			fprintf(stderr, "schedprobe: line %lu: expected "
-			    "EXPR<TAB>TZ<TAB>EPOCH\n", n);
+			(void)fprintf(stderr,
+			    "schedprobe: line %lu: expected "
+			    "EXPR<TAB>TZ<TAB>EPOCH\n",
+			    n);
 			rc = 2;
 			break;
 		}
