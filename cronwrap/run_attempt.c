@@ -50,26 +50,27 @@ build_env(struct run *r, unsigned attempt, const char *artifacts,
 }
 
 int
-run_command(struct run *r, char *const *argv, const char *workdir,
-    double timeout, unsigned attempt, const char *artifacts,
+run_command(struct run *r, const struct run_cmd *cmd, unsigned attempt,
     struct outcome *out, int *code)
 {
 	struct strv envp = STRV_INIT;
 	struct spawn_req sr = {
-	    .argv = argv,
-	    .workdir = workdir,
+	    .argv = cmd->argv,
+	    .fn = cmd->fn,
+	    .fn_arg = cmd->fn_arg,
+	    .workdir = cmd->workdir,
 	    .ru = &r->ru,
 	    .nice = r->job->nice,
 	    .umask = r->job->umask,
-	    .keep_fd = -1,
+	    .keep_fd = cmd->keep_fd,
 	};
-	struct supervise_opts so = {timeout, r->job->kill_after};
+	struct supervise_opts so = {cmd->timeout, r->job->kill_after};
 	struct lock_holder me = {.pid = getpid(), .start = r->rec.start};
 	struct child c;
 	char err[1024];
 	int ret;
 
-	build_env(r, attempt, artifacts, &envp);
+	build_env(r, attempt, cmd->artifacts, &envp);
 	sr.envp = envp.v;
 	ret = spawn_start(&sr, &c, code, err, sizeof err);
 	strv_free(&envp);
@@ -115,13 +116,18 @@ command_attempt(struct run *r, unsigned attempt, bool *retryable)
 	static char sh_path[] = "/bin/sh", sh_c[] = "-c";
 	char *sh[] = {sh_path, sh_c, job->shell, NULL};
 	const char *wd = job->workdir != NULL ? job->workdir : r->ru.home;
+	struct run_cmd cmd = {
+	    .argv = job->shell ? sh : job->command.v,
+	    .keep_fd = -1,
+	    .workdir = wd,
+	    .timeout = job->timeout,
+	};
 	struct outcome o;
 	int code = 0;
 	enum run_status st;
 
 	*retryable = true;
-	if (run_command(r, job->shell ? sh : job->command.v, wd, job->timeout,
-		attempt, NULL, &o, &code) < 0) {
+	if (run_command(r, &cmd, attempt, &o, &code) < 0) {
 		r->res->exit_code = code;
 		r->res->signal = 0;
 		return RS_FAILED;

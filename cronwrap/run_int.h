@@ -37,11 +37,20 @@ void run_lock_describe(struct run *r, char *buf, size_t len);
 /* run_attempt.c: runs every attempt (retries with backoff); fills the
  * record and the result. */
 void run_attempts(struct run *r);
-/* Runs argv (or the shell text) once under supervision in workdir, with
- * the environment of this attempt.  Fills out; returns 0, or -1 when it
- * could not start (exit code in *code, message noted in the sink). */
-int run_command(struct run *r, char *const *argv, const char *workdir,
-    double timeout, unsigned attempt, const char *artifacts,
+/* What to run once under supervision: an argv, or a function in the child
+ * (a plugin step), in workdir with the environment of this attempt. */
+struct run_cmd {
+	char *const *argv;
+	int (*fn)(void *arg);
+	void *fn_arg;
+	int keep_fd;	       /* -1 = none */
+	const char *workdir;
+	double timeout;	       /* 0 = none */
+	const char *artifacts; /* CRONWRAP_ARTIFACTS, NULL = none */
+};
+/* Fills out; returns 0, or -1 when it could not start (exit code in *code,
+ * the reason noted in the sink). */
+int run_command(struct run *r, const struct run_cmd *cmd, unsigned attempt,
     struct outcome *out, int *code);
 
 /* run_steps.c: one attempt of a pipeline of steps. */

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "sig.h"
+#include <time.h>
+
+extern char **environ;
 #include "spawn.h"
 
 /* What the child reports through the status pipe when it cannot go on. */
@@ -101,6 +104,9 @@ child_main(const struct spawn_req *req, int out, int err, int status)
 	if (req->workdir != NULL && chdir(req->workdir) < 0)
 		child_fail(status, ST_WORKDIR);
 	if (req->fn != NULL) {
+		/* A plugin sees the job's environment, as a command does. */
+		environ = req->envp;
+		tzset();
 		close(status);
 		_exit(req->fn(req->fn_arg));
 	}
