@@ -248,7 +248,7 @@ parse_field(int index, const char *text, size_t len, uint64_t *bits, char *err,
 	}
 }
 
-/* Splits expr at blanks into at most SCHED_NFIELDS fields; returns the
+/* Splits expr at white space into at most SCHED_NFIELDS fields; returns the
  * number of fields found (counting any beyond the limit). */
 static int
 split_fields(const char *expr, const char *start[], size_t len[])
@@ -257,13 +257,13 @@ split_fields(const char *expr, const char *start[], size_t len[])
 	int n = 0;
 
 	for (;;) {
-		while (*p == ' ' || *p == '\t')
+		while (isspace((unsigned char)*p))
 			p++;
 		if (*p == '\0')
 			return n;
 		if (n < SCHED_NFIELDS)
 			start[n] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
+		while (*p != '\0' && !isspace((unsigned char)*p))
 			p++;
 		if (n < SCHED_NFIELDS)
 			len[n] = (size_t)(p - start[n]);
@@ -278,15 +278,15 @@ expand_macro(const char **expr, char *err, size_t errlen)
 	const char *p = *expr, *word;
 	size_t n, i;
 
-	while (*p == ' ' || *p == '\t')
+	while (isspace((unsigned char)*p))
 		p++;
 	if (*p != '@')
 		return 0;
 	word = p;
-	while (*p != '\0' && *p != ' ' && *p != '\t')
+	while (*p != '\0' && !isspace((unsigned char)*p))
 		p++;
 	n = (size_t)(p - word);
-	while (*p == ' ' || *p == '\t')
+	while (isspace((unsigned char)*p))
 		p++;
 	if (n == 7 && strncmp(word, "@reboot", n) == 0)
 		return fail(err, errlen,

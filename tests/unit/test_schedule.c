@@ -146,6 +146,8 @@ static const char *const accepts[] = {
     "*/15 1-5,10 1,15 */2 mon-fri",
     "  0   0 * * *  ",
     "0\t0\t*\t*\t*",
+    "0 0 * * *\n",
+    "@daily\n",
     "0 0 * * 0-7",
     "0 0 * * 7-7",
     "0 0 * * sat-sun",
