@@ -6,7 +6,8 @@
  * as croniter reads it), month names jan-dec and day names sun-sat (any case),
  * 0 and 7 both Sunday ("fri-sun" is fri-sat plus Sunday, as cronie), and the
  * macros
- * @hourly, @daily (@midnight), @weekly, @monthly, @yearly (@annually), which
+ * @hourly, @daily (@midnight), @weekly, @monthly, @yearly (@annually), in
+ * lower case as cron reads them, which
  * stand for "0 * * * *", "0 0 * * *", "0 0 * * 0", "0 0 1 * *" and
  * "0 0 1 1 *".  @reboot is refused: cronwrap is started by cron, it is not
  * a daemon that could notice a boot.

@@ -224,7 +224,8 @@ parse_element(const struct cursor *c, uint64_t *bits)
 	return 0;
 }
 
-/* Parses the comma-separated list of field index into *bits. */
+/* Parses field number index (0-based), a comma-separated list, into
+ * *bits. */
 static int
 parse_field(int index, const char *text, size_t len, uint64_t *bits, char *err,
     size_t errlen)
