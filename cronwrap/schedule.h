@@ -3,14 +3,13 @@
  *
  * Five fields (minute hour day-of-month month day-of-week) with lists,
  * ranges, steps (on the star, on a range "1-30/5", and "5/10" for 5-59/10
- * as croniter reads it), month names jan-dec and day names sun-sat (any case),
- * 0 and 7 both Sunday ("fri-sun" is fri-sat plus Sunday, as cronie), and the
- * macros
- * @hourly, @daily (@midnight), @weekly, @monthly, @yearly (@annually), in
- * lower case as cron reads them, which
- * stand for "0 * * * *", "0 0 * * *", "0 0 * * 0", "0 0 1 * *" and
- * "0 0 1 1 *".  @reboot is refused: cronwrap is started by cron, it is not
- * a daemon that could notice a boot.
+ * as croniter reads it), month names jan-dec and day names sun-sat in any
+ * case, 0 and 7 both Sunday ("fri-sun" is Friday to Sunday, as cronie),
+ * and the macros @hourly, @daily (@midnight), @weekly, @monthly, @yearly
+ * (@annually), in lower case as cron reads them, which stand for
+ * "0 * * * *", "0 0 * * *", "0 0 * * 0", "0 0 1 * *" and "0 0 1 1 *".
+ * @reboot is refused: cronwrap is started by cron, it is not a daemon that
+ * could notice a boot.
  *
  * Day of month and day of week follow Vixie cron / cronie: a field whose
  * text starts with '*' is unrestricted, even with a step; when both are
