@@ -28,8 +28,9 @@
  *     whose time falls in the gap fires once at the first instant after
  *     the jump ("30 2 * * *" in Europe/Paris on the last Sunday of March
  *     fires at 03:00 CEST); any other job simply has no tick there (every
- *     15 minutes goes from 01:45 CET to 03:00 CEST).  A jump of more than 3
- * hours (a zone changing sides of the date line) is not caught up, as cronie.
+ *     15 minutes goes from 01:45 CET to 03:00 CEST).  A jump of more
+ *     than 3 hours (a zone changing sides of the date line) is not caught
+ *     up, as in cronie.
  *   - Fall back (a wall time that happens twice): a fixed-time job fires
  *     once, at the first occurrence; any other job fires at both, so every
  *     15 minutes keeps firing every 15 minutes of real time.
