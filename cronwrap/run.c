@@ -265,6 +265,7 @@ run_job(const struct run_request *req, struct run_result *res)
 
 	memset(res, 0, sizeof *res);
 	res->exit_code = -1;
+	supervise_init();
 	if (sig_setup() < 0)
 		fail_internal(&r, strerror(errno));
 	else if (prepare(&r) == 0) {

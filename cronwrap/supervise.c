@@ -24,6 +24,7 @@ struct loop {
 	int fds[2];
 	bool main_done;
 	bool group_done;
+	bool escaped;	     /* descendants outside the group were told */
 	double timeout_at;   /* monotonic, 0 = none */
 	double kill_at;	     /* SIGKILL due, 0 = none */
 	double drain_until;  /* stop waiting for EOF, 0 = not yet */
@@ -37,16 +38,18 @@ supervise_init(void)
 }
 
 /* Children of this process other than through the job's group: the
- * descendants that called setsid() and were re-parented to us. */
-static void
+ * descendants that called setsid() and were re-parented to us.  Sends sig
+ * (0: none) to each and its group; returns how many there are. */
+static int
 kill_other_children(int sig)
 {
+	int count = 0;
 	char path[300];
 	DIR *tasks = opendir("/proc/self/task");
 	struct dirent *t;
 
 	if (tasks == NULL)
-		return;
+		return 0;
 	while ((t = readdir(tasks)) != NULL) {
 		FILE *f;
 		long pid;
@@ -60,6 +63,9 @@ kill_other_children(int sig)
 		while (fscanf(f, "%ld", &pid) == 1) {
 			pid_t pg = getpgid((pid_t)pid);
 
+			count++;
+			if (sig == 0)
+				continue;
 			if (pg > 0 && pg != getpgrp())
 				kill(-pg, sig);
 			kill((pid_t)pid, sig);
@@ -67,6 +73,7 @@ kill_other_children(int sig)
 		fclose(f);
 	}
 	closedir(tasks);
+	return count;
 }
 
 void
@@ -74,7 +81,7 @@ supervise_kill_all(pid_t pgid, int sig)
 {
 	if (pgid > 1)
 		kill(-pgid, sig);
-	kill_other_children(sig);
+	(void)kill_other_children(sig);
 }
 
 static void
@@ -135,10 +142,13 @@ on_timers(struct loop *l, double now)
 	}
 }
 
-/* After the main process: its group must empty, then escaped children. */
+/* After the main process: its group must empty, then the descendants that
+ * escaped it (setsid) must go too: nothing of a finished run lingers. */
 static void
 after_main(struct loop *l, double now)
 {
+	int others;
+
 	if (!l->main_done || l->group_done)
 		return;
 	if (lock_group_alive(l->c->pid)) {
@@ -151,15 +161,21 @@ after_main(struct loop *l, double now)
 		}
 		return;
 	}
-	l->group_done = true;
-	if (l->fds[0] >= 0 || l->fds[1] >= 0) {
-		/* Our output pipes are held by something that left the
-		 * group: stop it, then stop waiting. */
-		kill_other_children(SIGTERM);
-		l->drain_until = now + DRAIN_GRACE;
-		if (l->kill_at == 0)
-			l->kill_at = now + l->o->kill_after;
+	if ((others = kill_other_children(0)) > 0) {
+		if (!l->escaped) {
+			l->escaped = true;
+			l->out->leftovers = true;
+			sink_note(l->sink, "%d process%s left the job's process "
+					   "group and outlived it: sending "
+					   "SIGTERM",
+			    others, others == 1 ? "" : "es");
+			terminate(l, SIGTERM, now);
+		}
+		return;
 	}
+	l->group_done = true;
+	if (l->fds[0] >= 0 || l->fds[1] >= 0)
+		l->drain_until = now + DRAIN_GRACE;
 }
 
 static int
