@@ -38,13 +38,26 @@ def pytest_runtest_makereport(item, call):
             % (rep.longrepr,)
 
 
+def open_path(path):
+    """pytest's tmp_path is 0700: make it and its parents traversable, so
+    that a job dropped to another user (and cwftp, postgres, mysql) can
+    reach the files under it."""
+    p = os.path.abspath(path)
+    while p not in ("/", "/tmp"):
+        st = os.stat(p)
+        if st.st_uid == os.geteuid() and (st.st_mode & 0o755) != 0o755:
+            os.chmod(p, (st.st_mode & 0o7777) | 0o755)
+        p = os.path.dirname(p)
+
+
 class Project:
     """A throwaway cronwrap installation: global config, jobs.d, state, logs
     and locks under one directory, used through CRONWRAP_CONFIG."""
 
     def __init__(self, root):
         self.root = str(root)
-        os.chmod(self.root, 0o755)
+        os.makedirs(self.root, exist_ok=True)
+        open_path(self.root)
         self.jobs_dir = os.path.join(self.root, "jobs.d")
         self.state_dir = os.path.join(self.root, "state")
         self.log_dir = os.path.join(self.root, "log")
