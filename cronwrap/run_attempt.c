@@ -143,7 +143,7 @@ command_attempt(struct run *r, unsigned attempt, bool *retryable)
 static void
 note_end(struct run *r, unsigned attempt, enum run_status st)
 {
-	if (st == RS_SUCCEEDED)
+	if (st == RS_SUCCEEDED || r->job->retry.attempts <= 1)
 		return;
 	if (r->res->signal)
 		sink_note(&r->sink, "attempt %u of %u: %s (signal %d, %s)",

@@ -9,6 +9,7 @@ With CI=true a skipped test is a failure: a green CI means every server ran.
 import glob
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import textwrap
@@ -70,15 +71,17 @@ class Project:
         self.write_global("")
 
     def write_global(self, extra):
+        """The directories of this project, then extra; a directory that
+        extra sets is left to it."""
+        extra = textwrap.dedent(extra)
+        dirs = [("jobs_dir", "jobs.d"), ("state_dir", "state"),
+                ("log_dir", "log"), ("lock_dir", "lock"),
+                ("plugin_dir", os.path.join(BUILD, "jobs"))]
         with open(self.config, "w") as f:
-            f.write(textwrap.dedent("""\
-                jobs_dir = "jobs.d";
-                state_dir = "state";
-                log_dir = "log";
-                lock_dir = "lock";
-                plugin_dir = "%s";
-                """) % os.path.join(BUILD, "jobs"))
-            f.write(textwrap.dedent(extra))
+            for key, value in dirs:
+                if not re.search(r"^\s*%s\s*=" % key, extra, re.M):
+                    f.write('%s = "%s";\n' % (key, value))
+            f.write(extra)
 
     def write_job(self, name, text):
         path = os.path.join(self.jobs_dir, name + ".conf")
