@@ -70,7 +70,7 @@ print_tail(const char *tail)
 
 void
 cli_report_run(const struct job *job, const struct run_result *res,
-    bool live)
+    bool live, bool verbose)
 {
 	bool failed = res->status != RS_SUCCEEDED &&
 	    res->status != RS_SKIPPED;
@@ -82,7 +82,7 @@ cli_report_run(const struct job *job, const struct run_result *res,
 	if (job->cron_output == OUT_NEVER)
 		return;
 	if (!failed && job->cron_output != OUT_ALWAYS &&
-	    !(res->status == RS_SKIPPED && isatty(2)))
+	    !(res->status == RS_SKIPPED && (verbose || isatty(2))))
 		return;
 	what_happened(job, res, what, sizeof what);
 	fprintf(stderr, "cronwrap: %s %s", job->name, what);

@@ -72,7 +72,7 @@ cmd_run_job(const struct global *g, const struct job *job,
 			printf("%s\n", res.report.v[i]);
 		fflush(stdout);
 	}
-	cli_report_run(job, &res, req->live);
+	cli_report_run(job, &res, req->live, cli->verbosity > 0);
 	run_result_free(&res);
 	return status;
 }
