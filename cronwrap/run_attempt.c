@@ -92,6 +92,15 @@ run_command(struct run *r, const struct run_cmd *cmd, unsigned attempt,
 	return ret;
 }
 
+void
+run_outcome_stop(struct run *r, const struct outcome *o)
+{
+	if (o->stop_signal == 0 || r->res->reason != NULL)
+		return;
+	r->res->reason = xasprintf("stopped: cronwrap received %s",
+	    strsignal(o->stop_signal));
+}
+
 /* The delay before attempt n+1 (n >= 1): delay * backoff^(n-1), capped,
  * and with jitter drawn from [delay/2, delay]. */
 static double
@@ -137,6 +146,7 @@ command_attempt(struct run *r, unsigned attempt, bool *retryable)
 	r->res->signal = exit_signal_of(&o);
 	if (o.stop_signal != 0)
 		*retryable = false;
+	run_outcome_stop(r, &o);
 	return st;
 }
 
@@ -177,11 +187,16 @@ run_attempts(struct run *r)
 	bool retryable = false;
 
 	for (unsigned a = 1; a <= max; a++) {
-		if (a > 1 && !wait_before_retry(r, a - 1))
+		if (a > 1 && !wait_before_retry(r, a - 1)) {
+			/* Stopped between attempts: the signal ends the run. */
+			st = RS_KILLED;
+			r->res->signal = sig_stop;
+			r->res->exit_code = -1;
 			break;
+		}
 		r->res->attempts = a;
 		r->rec.attempts = a;
-		if (max > 1 || a > 1)
+		if (max > 1)
 			runlog_event(LOG_INFO, r->job->name, r->rec.run_id,
 			    "attempt", "attempt=%u of=%u", a, max);
 		st = r->job->nsteps > 0 ? run_steps(r, a, &retryable)
@@ -190,12 +205,6 @@ run_attempts(struct run *r)
 		if (st == RS_SUCCEEDED || st == RS_SKIPPED || !retryable ||
 		    sig_stop != 0)
 			break;
-	}
-	if (sig_stop != 0 && st != RS_SUCCEEDED && r->res->signal == 0 &&
-	    st != RS_SKIPPED) {
-		/* Stopped between attempts: the signal is the run's end. */
-		st = RS_KILLED;
-		r->res->signal = sig_stop;
 	}
 	r->res->status = st;
 	r->res->exit_status =

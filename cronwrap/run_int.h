@@ -53,6 +53,9 @@ struct run_cmd {
 int run_command(struct run *r, const struct run_cmd *cmd, unsigned attempt,
     struct outcome *out, int *code);
 
+/* Records in the result that cronwrap was told to stop during o. */
+void run_outcome_stop(struct run *r, const struct outcome *o);
+
 /* run_steps.c: one attempt of a pipeline of steps. */
 enum run_status run_steps(struct run *r, unsigned attempt, bool *retryable);
 

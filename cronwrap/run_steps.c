@@ -58,6 +58,7 @@ outcome_status(struct step_ctx *sc, const struct outcome *o)
 	sc->r->res->signal = exit_signal_of(o);
 	if (o->stop_signal != 0)
 		sc->retryable = false;
+	run_outcome_stop(sc->r, o);
 	return exit_run_status(o);
 }
 
