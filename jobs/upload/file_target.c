@@ -146,6 +146,12 @@ file_put(struct target *t, const char *name, int fd, off_t size)
 	if (path == NULL)
 		return target_fail(t, false, "%s", strerror(ENOMEM));
 	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (out < 0 && errno == ENOENT) {
+		target_fail(t, false, "creating %s: the directory does not "
+				      "exist (create_dirs = true creates it)",
+		    path);
+		goto out_free;
+	}
 	if (out < 0) {
 		fail_errno(t, "creating", path);
 		goto out_free;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -205,9 +206,17 @@ check_names(struct cw_ctx *ctx)
 	char err[256];
 	int rc = 0;
 
-	if (rn && (*rn == '\0' || *rn == '/')) {
-		cw_conf_error(ctx, "remote_name", "must be a relative name");
-		rc = -1;
+	if (rn) {
+		/* Expanded on today's date: the same checks as in a run. */
+		char *name = cw_expand_time(ctx, rn);
+
+		if (name == NULL)
+			snprintf(err, sizeof(err), "not a strftime pattern");
+		if (name == NULL || remote_name_check(name, err, sizeof(err))) {
+			cw_conf_error(ctx, "remote_name", "%s", err);
+			rc = -1;
+		}
+		free(name);
 	}
 	for (size_t i = 0; i < 2; i++) {
 		const char *a = cw_conf_string(ctx, affixes[i]);
@@ -250,6 +259,37 @@ upload_check(struct cw_ctx *ctx)
 
 /* --- run ---------------------------------------------------------------- */
 
+
+/* Progress of the upload in flight, reported only for one that lasts:
+ * a small file's "100%" line would just be noise in the log. */
+struct progress {
+	struct cw_ctx *ctx;
+	double last_done;
+	time_t started;
+};
+
+#define PROGRESS_AFTER 3 /* seconds */
+
+static void
+on_progress(void *arg, double done, double total)
+{
+	struct progress *p = arg;
+	time_t now = time(NULL);
+
+	if (done < p->last_done || p->started == 0)
+		p->started = now; /* a new file, or a new try */
+	p->last_done = done;
+	if (now - p->started >= PROGRESS_AFTER)
+		cw_progress(p->ctx, done, total, "bytes");
+}
+
+/* At INFO, not DEBUG: whoever sets debug = true wants to see it. */
+static void
+on_debug(void *arg, const char *line)
+{
+	cw_log(((struct progress *)arg)->ctx, CW_LOG_INFO, "%s", line);
+}
+
 /* Everything run() reads and owns. */
 struct run_state {
 	struct upload_conf conf;
@@ -257,20 +297,9 @@ struct run_state {
 	char *password, *passphrase, *known_hosts;
 	struct upload_item *items;
 	size_t nitems;
+	struct progress progress;
 	struct target *target;
 };
-
-static void
-on_progress(void *arg, double done, double total)
-{
-	cw_progress(arg, done, total, "bytes");
-}
-
-static void
-on_debug(void *arg, const char *line)
-{
-	cw_log(arg, CW_LOG_DEBUG, "%s", line);
-}
 
 /* known_hosts, or the run-as user's ~/.ssh/known_hosts as ssh(1) would. */
 static char *
@@ -397,9 +426,10 @@ load_conf(struct cw_ctx *ctx, struct upload_conf *c)
 static int
 open_target(struct cw_ctx *ctx, struct run_state *rs)
 {
-	struct target_hooks hooks = {ctx, on_progress, on_debug};
+	struct target_hooks hooks = {&rs->progress, on_progress, on_debug};
 	char err[256];
 
+	rs->progress.ctx = ctx;
 	if (rs->conf.remote.scheme == REMOTE_FILE) {
 		rs->target = file_target_new(&rs->conf.remote, &hooks);
 		snprintf(err, sizeof(err), "%s", strerror(ENOMEM));

@@ -21,7 +21,7 @@
 #include "transfer_int.h"
 
 /* Bigger than libcurl's 64 KiB default: fewer, larger writes. */
-#define UPLOAD_BUFFER (512 * 1024L)
+#define UPLOAD_BUFFER (1024 * 1024L)
 
 /* Keeps the last line of a server reply ("530 Login incorrect.") for
  * messages, and passes every line to the debug hook when asked. */
@@ -80,7 +80,7 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	struct xfer *x = arg;
 
 	(void)dltotal, (void)dlnow;
-	if (x->uploading && x->base.hooks.progress)
+	if (x->uploading && ultotal > 0 && x->base.hooks.progress)
 		x->base.hooks.progress(x->base.hooks.arg, (double)ulnow,
 		    (double)ultotal);
 	return 0;

@@ -304,7 +304,8 @@ on_list(char *data, size_t size, size_t n, void *arg)
 static int
 ftp_dir_probe(struct xfer *x, struct curl_slist **cmds)
 {
-	char *entry = NULL, *dir;
+	char *entry = NULL, *dir, *url, *what = NULL;
+	int rc;
 
 	*cmds = NULL;
 	if (x->sftp || x->r->cmd_dir[0] == '\0')
@@ -312,7 +313,13 @@ ftp_dir_probe(struct xfer *x, struct curl_slist **cmds)
 	if (xfer_request(x, "") < 0)
 		return -1;
 	curl_easy_setopt(x->h, CURLOPT_NOBODY, 1L);
-	if (xfer_perform(x, "logging in") < 0)
+	url = url_of(x, "");
+	if (url == NULL || asprintf(&what, "logging in to %s", url) < 0)
+		what = NULL;
+	rc = xfer_perform(x, what ? what : "logging in");
+	free(url);
+	free(what);
+	if (rc < 0)
 		return -1;
 	if (curl_easy_getinfo(x->h, CURLINFO_FTP_ENTRY_PATH, &entry) !=
 		CURLE_OK ||
