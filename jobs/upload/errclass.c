@@ -11,10 +11,10 @@
 /* Results that say the connection, not the request, went wrong. */
 static const CURLcode transient_codes[] = {
     CURLE_COULDNT_RESOLVE_HOST, /* a resolver hiccup is common */
-    CURLE_COULDNT_CONNECT,	/* refused: a server restarting */
-    CURLE_OPERATION_TIMEDOUT,	/* connect_timeout, low-speed limit */
-    CURLE_SEND_ERROR,		/* reset while sending */
-    CURLE_RECV_ERROR,		/* reset while receiving */
+    CURLE_COULDNT_CONNECT,      /* refused: a server restarting */
+    CURLE_OPERATION_TIMEDOUT,   /* connect_timeout, low-speed limit */
+    CURLE_SEND_ERROR,           /* reset while sending */
+    CURLE_RECV_ERROR,           /* reset while receiving */
     CURLE_GOT_NOTHING,
     CURLE_PARTIAL_FILE,
     CURLE_FTP_ACCEPT_FAILED,
@@ -50,8 +50,8 @@ errclass_transient(CURLcode code, long ftp_reply, const char *errbuf)
 		return true;
 	if (ftp_reply >= 500 && ftp_reply < 600)
 		return false;
-	for (size_t i = 0; i < sizeof(transient_codes) / sizeof(*transient_codes);
-	    i++) {
+	for (size_t i = 0;
+	     i < sizeof(transient_codes) / sizeof(*transient_codes); i++) {
 		if (code == transient_codes[i])
 			return true;
 	}

@@ -19,7 +19,7 @@
 #include "file_target.h"
 
 #define CHUNK (8 * 1024 * 1024) /* per copy_file_range(): progress steps */
-#define BUFSZ (256 * 1024)	/* the read/write fallback's buffer */
+#define BUFSZ (256 * 1024)      /* the read/write fallback's buffer */
 
 struct ftarget {
 	struct target base; /* first: a struct target * is a struct ftarget * */
@@ -32,7 +32,7 @@ static bool
 errno_transient(int e)
 {
 	return e == EAGAIN || e == EINTR || e == ETIMEDOUT || e == ESTALE ||
-	    e == ENOSPC || e == EDQUOT || e == EBUSY || e == EIO;
+	       e == ENOSPC || e == EDQUOT || e == EBUSY || e == EIO;
 }
 
 static int
@@ -40,8 +40,8 @@ fail_errno(struct target *t, const char *what, const char *path)
 {
 	int e = errno;
 
-	return target_fail(t, errno_transient(e), "%s %s: %s", what, path,
-	    strerror(e));
+	return target_fail(
+	    t, errno_transient(e), "%s %s: %s", what, path, strerror(e));
 }
 
 static char *
@@ -55,8 +55,8 @@ path_of(struct target *t, const char *name)
 }
 
 static int
-file_list(struct target *t, void (*each)(void *arg, const char *name),
-    void *arg)
+file_list(
+    struct target *t, void (*each)(void *arg, const char *name), void *arg)
 {
 	const char *dir = ((struct ftarget *)t)->dir;
 	DIR *d = opendir(dir);
@@ -69,6 +69,8 @@ file_list(struct target *t, void (*each)(void *arg, const char *name),
 		t->err.missing = missing;
 		return -1;
 	}
+	/* One thread: readdir_r() is deprecated by glibc itself. */
+	/* cppcheck-suppress readdirCalled */
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			each(arg, e->d_name);
@@ -89,7 +91,8 @@ copy_rw(struct target *t, int in, int out, off_t size, off_t *done)
 	if (buf == NULL)
 		return -1;
 	while (*done < size) {
-		size_t want = size - *done < BUFSZ ? (size_t)(size - *done) : BUFSZ;
+		size_t want =
+		    size - *done < BUFSZ ? (size_t)(size - *done) : BUFSZ;
 
 		n = read(in, buf, want);
 		if (n <= 0)
@@ -101,8 +104,8 @@ copy_rw(struct target *t, int in, int out, off_t size, off_t *done)
 		}
 		*done += n;
 		if (t->hooks.progress)
-			t->hooks.progress(t->hooks.arg, (double)*done,
-			    (double)size);
+			t->hooks.progress(
+			    t->hooks.arg, (double)*done, (double)size);
 	}
 out:
 	free(buf);
@@ -117,12 +120,13 @@ copy(struct target *t, int in, int out, off_t size)
 	off_t done = 0;
 
 	while (done < size) {
-		size_t want = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
+		size_t want =
+		    size - done < CHUNK ? (size_t)(size - done) : CHUNK;
 		ssize_t n = copy_file_range(in, NULL, out, NULL, want, 0);
 
 		if (n < 0 && done == 0 &&
 		    (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
-			errno == EOPNOTSUPP))
+		        errno == EOPNOTSUPP))
 			return copy_rw(t, in, out, size, &done);
 		if (n <= 0) {
 			if (n == 0)
@@ -131,8 +135,8 @@ copy(struct target *t, int in, int out, off_t size)
 		}
 		done += n;
 		if (t->hooks.progress)
-			t->hooks.progress(t->hooks.arg, (double)done,
-			    (double)size);
+			t->hooks.progress(
+			    t->hooks.arg, (double)done, (double)size);
 	}
 	return 0;
 }
@@ -147,8 +151,9 @@ file_put(struct target *t, const char *name, int fd, off_t size)
 		return target_fail(t, false, "%s", strerror(ENOMEM));
 	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (out < 0 && errno == ENOENT) {
-		target_fail(t, false, "creating %s: the directory does not "
-				      "exist (create_dirs = true creates it)",
+		target_fail(t, false,
+		    "creating %s: the directory does not "
+		    "exist (create_dirs = true creates it)",
 		    path);
 		goto out_free;
 	}
@@ -185,9 +190,10 @@ file_check_size(struct target *t, const char *name, off_t size)
 	if (stat(path, &st) < 0)
 		rc = fail_errno(t, "checking the size of", path);
 	else if (st.st_size != size)
-		rc = target_fail(t, true, "%s has %lld bytes, not the %lld "
-					  "bytes written", path,
-		    (long long)st.st_size, (long long)size);
+		rc = target_fail(t, true,
+		    "%s has %lld bytes, not the %lld "
+		    "bytes written",
+		    path, (long long)st.st_size, (long long)size);
 	free(path);
 	return rc;
 }

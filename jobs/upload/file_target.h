@@ -10,7 +10,7 @@
 
 /* A target for the directory of r (borrowed, must outlive the target).
  * Returns NULL when out of memory. */
-struct target *file_target_new(const struct remote *r,
-    const struct target_hooks *hooks);
+struct target *file_target_new(
+    const struct remote *r, const struct target_hooks *hooks);
 
 #endif

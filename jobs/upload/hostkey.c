@@ -60,8 +60,8 @@ hostkey_record(struct hostkey_seen *seen, enum curl_khmatch match,
 	eq = strchr((char *)b64, '='); /* OpenSSH prints no padding */
 	if (eq)
 		*eq = '\0';
-	snprintf(seen->fingerprint, sizeof(seen->fingerprint), "SHA256:%s",
-	    b64);
+	snprintf(
+	    seen->fingerprint, sizeof(seen->fingerprint), "SHA256:%s", b64);
 }
 
 /* The host as ssh-keyscan and ssh-keygen -R take it: no IPv6 brackets. */
@@ -77,8 +77,8 @@ bare_host(char *buf, size_t len, const char *host)
 }
 
 void
-hostkey_scan_command(char *buf, size_t len, const char *type,
-    const char *host, long port, const char *known_hosts)
+hostkey_scan_command(char *buf, size_t len, const char *type, const char *host,
+    long port, const char *known_hosts)
 {
 	char h[256];
 
@@ -104,8 +104,8 @@ hostkey_message(char *buf, size_t len, const struct hostkey_seen *seen,
 		snprintf(entry, sizeof(entry), "%s", h);
 	else
 		snprintf(entry, sizeof(entry), "[%s]:%ld", h, port);
-	hostkey_scan_command(keyscan, sizeof(keyscan), scan, host, port,
-	    known_hosts);
+	hostkey_scan_command(
+	    keyscan, sizeof(keyscan), scan, host, port, known_hosts);
 	if (seen->match == CURLKHMATCH_MISMATCH)
 		snprintf(buf, len,
 		    "the SSH host key of %s has CHANGED: the server now offers "

@@ -29,39 +29,38 @@
 
 static const struct cw_setting settings[] = {
     {"url", CW_TYPE_STRING, CW_SET_REQUIRED,
-	"target directory: ftp://, ftps://, sftp:// or file:///"},
+        "target directory: ftp://, ftps://, sftp:// or file:///"},
     {"user", CW_TYPE_STRING, 0, "login name"},
-    {"password_file", CW_TYPE_STRING, CW_SET_PATH,
-	"file holding the password"},
+    {"password_file", CW_TYPE_STRING, CW_SET_PATH, "file holding the password"},
     {"key_file", CW_TYPE_STRING, CW_SET_PATH, "SFTP private key"},
     {"passphrase_file", CW_TYPE_STRING, CW_SET_PATH,
-	"file holding key_file's passphrase"},
+        "file holding key_file's passphrase"},
     {"known_hosts", CW_TYPE_STRING, CW_SET_PATH,
-	"SFTP host keys (default ~/.ssh/known_hosts)"},
+        "SFTP host keys (default ~/.ssh/known_hosts)"},
     {"host_key_check", CW_TYPE_BOOL, 0,
-	"refuse an SFTP server whose key known_hosts lacks (default true)"},
+        "refuse an SFTP server whose key known_hosts lacks (default true)"},
     {"ca_file", CW_TYPE_STRING, CW_SET_PATH, "CA certificates for FTPS"},
     {"tls", CW_TYPE_STRING, 0, "ftp://: no, try or require (AUTH TLS)"},
     {"tls_verify", CW_TYPE_BOOL, 0,
-	"check the FTPS certificate (default true)"},
+        "check the FTPS certificate (default true)"},
     {"remote_name", CW_TYPE_STRING, 0,
-	"remote file name, strftime on the window end"},
+        "remote file name, strftime on the window end"},
     {"create_dirs", CW_TYPE_BOOL, 0, "create missing directories"},
     {"atomic", CW_TYPE_BOOL, 0,
-	"upload under a temporary name, then rename (default true)"},
+        "upload under a temporary name, then rename (default true)"},
     {"temp_prefix", CW_TYPE_STRING, 0, "of the temporary name (\".\")"},
     {"temp_suffix", CW_TYPE_STRING, 0, "of the temporary name (\".part\")"},
     {"verify_size", CW_TYPE_BOOL, 0,
-	"check the uploaded size before the rename (default true)"},
+        "check the uploaded size before the rename (default true)"},
     {"connect_timeout", CW_TYPE_DURATION, 0, "default 30s"},
     {"low_speed_limit", CW_TYPE_INT, 0,
-	"bytes/s below which a transfer is stalled (default 1)"},
+        "bytes/s below which a transfer is stalled (default 1)"},
     {"low_speed_time", CW_TYPE_DURATION, 0,
-	"how long a stall is tolerated (default 60s)"},
+        "how long a stall is tolerated (default 60s)"},
     {"attempts", CW_TYPE_INT, 0,
-	"tries per file on transient failures (default 3)"},
+        "tries per file on transient failures (default 3)"},
     {"retry_delay", CW_TYPE_DURATION, 0,
-	"before the 2nd try, doubled after each (default 10s)"},
+        "before the 2nd try, doubled after each (default 10s)"},
     {"debug", CW_TYPE_BOOL, 0, "log the protocol dialogue"},
     {NULL, 0, 0, NULL},
 };
@@ -103,9 +102,12 @@ static const struct {
     {"ca_file", 1u << REMOTE_FTP | 1u << REMOTE_FTPS},
     {"tls", 1u << REMOTE_FTP | 1u << REMOTE_FTPS},
     {"tls_verify", 1u << REMOTE_FTP | 1u << REMOTE_FTPS},
-    {"connect_timeout", 1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
-    {"low_speed_limit", 1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
-    {"low_speed_time", 1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
+    {"connect_timeout",
+        1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
+    {"low_speed_limit",
+        1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
+    {"low_speed_time",
+        1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
     {"debug", 1u << REMOTE_FTP | 1u << REMOTE_FTPS | 1u << REMOTE_SFTP},
 };
 
@@ -114,7 +116,8 @@ check_scheme_keys(struct cw_ctx *ctx, enum remote_scheme s)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < sizeof(scheme_keys) / sizeof(*scheme_keys); i++) {
+	for (size_t i = 0; i < sizeof(scheme_keys) / sizeof(*scheme_keys);
+	     i++) {
 		if (cw_conf_has(ctx, scheme_keys[i].key) &&
 		    !(scheme_keys[i].schemes & 1u << s)) {
 			cw_conf_error(ctx, scheme_keys[i].key,
@@ -139,8 +142,9 @@ check_tls(struct cw_ctx *ctx, enum remote_scheme s)
 		return -1;
 	}
 	if (s == REMOTE_FTPS && mode != FTP_TLS_REQUIRE) {
-		cw_conf_error(ctx, "tls", "ftps:// is always TLS (implicit); "
-					  "for plain FTP use ftp://");
+		cw_conf_error(ctx, "tls",
+		    "ftps:// is always TLS (implicit); "
+		    "for plain FTP use ftp://");
 		return -1;
 	}
 	return 0;
@@ -163,7 +167,8 @@ check_login(struct cw_ctx *ctx, const struct remote *r)
 	}
 	if (r->scheme == REMOTE_SFTP && !cw_conf_has(ctx, "key_file") &&
 	    !cw_conf_has(ctx, "password_file")) {
-		cw_conf_error(ctx, NULL, "SFTP needs key_file or password_file");
+		cw_conf_error(
+		    ctx, NULL, "SFTP needs key_file or password_file");
 		rc = -1;
 	}
 	if (cw_conf_has(ctx, "passphrase_file") &&
@@ -229,8 +234,9 @@ check_names(struct cw_ctx *ctx)
 	if (cw_conf_bool(ctx, "atomic", true) &&
 	    strcmp(conf_string(ctx, "temp_prefix", "."), "") == 0 &&
 	    strcmp(conf_string(ctx, "temp_suffix", ".part"), "") == 0) {
-		cw_conf_error(ctx, NULL, "an atomic upload needs a temp_prefix "
-					 "or temp_suffix");
+		cw_conf_error(ctx, NULL,
+		    "an atomic upload needs a temp_prefix "
+		    "or temp_suffix");
 		rc = -1;
 	}
 	return rc;
@@ -258,7 +264,6 @@ upload_check(struct cw_ctx *ctx)
 }
 
 /* --- run ---------------------------------------------------------------- */
-
 
 /* Progress of the upload in flight, reported only for one that lasts:
  * a small file's "100%" line would just be noise in the log. */
@@ -313,6 +318,7 @@ known_hosts_path(struct cw_ctx *ctx)
 	if (kh)
 		return strdup(kh);
 	if (home == NULL || *home == '\0') {
+		/* cppcheck-suppress getpwuidCalled ; one thread */
 		pw = getpwuid(getuid());
 		home = pw ? pw->pw_dir : "/";
 	}
@@ -329,8 +335,9 @@ setup_host_keys(struct cw_ctx *ctx, struct run_state *rs)
 	const struct remote *r = &rs->conf.remote;
 
 	if (!cw_conf_bool(ctx, "host_key_check", true)) {
-		cw_log(ctx, CW_LOG_WARNING, "host_key_check = false: the "
-					    "server's identity is not checked");
+		cw_log(ctx, CW_LOG_WARNING,
+		    "host_key_check = false: the "
+		    "server's identity is not checked");
 		return 0;
 	}
 	rs->known_hosts = known_hosts_path(ctx);
@@ -382,10 +389,11 @@ load_opts(struct cw_ctx *ctx, struct run_state *rs)
 	o->key_file = cw_conf_string(ctx, "key_file");
 	o->ca_file = cw_conf_string(ctx, "ca_file");
 	o->tls_verify = cw_conf_bool(ctx, "tls_verify", true);
-	if (!o->tls_verify && (r->scheme == REMOTE_FTPS ||
-				  cw_conf_has(ctx, "tls")))
-		cw_log(ctx, CW_LOG_WARNING, "tls_verify = false: the server's "
-					    "certificate is not checked");
+	if (!o->tls_verify &&
+	    (r->scheme == REMOTE_FTPS || cw_conf_has(ctx, "tls")))
+		cw_log(ctx, CW_LOG_WARNING,
+		    "tls_verify = false: the server's "
+		    "certificate is not checked");
 	if (tls_mode(conf_string(ctx, "tls", "no"), &o->tls) < 0)
 		return -1;
 	o->connect_timeout =
@@ -407,8 +415,8 @@ load_conf(struct cw_ctx *ctx, struct upload_conf *c)
 {
 	char err[256];
 
-	if (remote_parse(cw_conf_string(ctx, "url"), &c->remote, err,
-		sizeof(err)) < 0) {
+	if (remote_parse(
+	        cw_conf_string(ctx, "url"), &c->remote, err, sizeof(err)) < 0) {
 		cw_log(ctx, CW_LOG_ERR, "url: %s", err);
 		return -1;
 	}
@@ -434,8 +442,8 @@ open_target(struct cw_ctx *ctx, struct run_state *rs)
 		rs->target = file_target_new(&rs->conf.remote, &hooks);
 		snprintf(err, sizeof(err), "%s", strerror(ENOMEM));
 	} else {
-		rs->target = transfer_target_new(&rs->conf.remote, &rs->opts,
-		    &hooks, err, sizeof(err));
+		rs->target = transfer_target_new(
+		    &rs->conf.remote, &rs->opts, &hooks, err, sizeof(err));
 	}
 	if (rs->target == NULL)
 		cw_log(ctx, CW_LOG_ERR, "%s", err);
@@ -465,8 +473,7 @@ upload_run(struct cw_ctx *ctx)
 		return CW_FAIL;
 	}
 	if (load_conf(ctx, &rs.conf) < 0 ||
-	    (rs.conf.remote.scheme != REMOTE_FILE &&
-		load_opts(ctx, &rs) < 0))
+	    (rs.conf.remote.scheme != REMOTE_FILE && load_opts(ctx, &rs) < 0))
 		goto out;
 	st = upload_items_new(ctx, &rs.conf, &rs.items, &rs.nitems);
 	if (st != CW_OK)
@@ -475,8 +482,8 @@ upload_run(struct cw_ctx *ctx)
 	if (open_target(ctx, &rs) < 0)
 		goto out;
 	if (cw_dry_run(ctx))
-		st = upload_dry_run(ctx, &rs.conf, rs.target, rs.items,
-		    rs.nitems);
+		st = upload_dry_run(
+		    ctx, &rs.conf, rs.target, rs.items, rs.nitems);
 	else
 		st = upload_all(ctx, &rs.conf, rs.target, rs.items, rs.nitems);
 out:

@@ -5,4 +5,4 @@ PKGS_upload := libcurl libcrypto
 # Unit tests of its pure parts (tests/unit/test_upload_*.c).
 TEST_SRC_test_upload_remote := jobs/upload/remote.c
 TEST_SRC_test_upload_classify := jobs/upload/errclass.c jobs/upload/sshkey.c
-TEST_PKGS_test_upload_classify := libcurl
+TEST_PKGS_test_upload_classify := libcurl libcrypto

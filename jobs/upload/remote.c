@@ -43,7 +43,7 @@ static int
 scheme_from_name(const char *name, enum remote_scheme *s)
 {
 	for (size_t i = 0; i < sizeof(scheme_names) / sizeof(*scheme_names);
-	    i++) {
+	     i++) {
 		if (strcmp(name, scheme_names[i]) == 0) {
 			*s = (enum remote_scheme)i;
 			return 0;
@@ -78,8 +78,7 @@ refuse_extras(CURLU *u, char *err, size_t errlen)
 		CURLUPart part;
 		const char *what;
 	} extras[] = {
-	    {CURLUPART_PASSWORD,
-		"a password in the URL (use password_file)"},
+	    {CURLUPART_PASSWORD, "a password in the URL (use password_file)"},
 	    {CURLUPART_OPTIONS, "login options in the URL"},
 	    {CURLUPART_QUERY, "a query ('?') in the URL"},
 	    {CURLUPART_FRAGMENT, "a fragment ('#') in the URL"},
@@ -102,7 +101,8 @@ static char *
 make_cmd_dir(enum remote_scheme scheme, const char *dir)
 {
 	if (scheme == REMOTE_FTP || scheme == REMOTE_FTPS)
-		return strdup(dir + 1); /* "/in/" -> "in/", "//srv/" -> "/srv/" */
+		return strdup(
+		    dir + 1); /* "/in/" -> "in/", "//srv/" -> "/srv/" */
 	if (scheme == REMOTE_SFTP && strncmp(dir, "/~/", 3) == 0)
 		return strdup(dir + 3); /* relative: the server's home */
 	return strdup(dir);
@@ -125,8 +125,9 @@ fill_remote(CURLU *u, struct remote *r, char *err, size_t errlen)
 	if (r->scheme == REMOTE_FILE) {
 		if (host != NULL && *host != '\0' &&
 		    strcmp(host, "localhost") != 0) {
-			errf(err, errlen, "a file:// URL names a directory of "
-					  "this host: file:///path/");
+			errf(err, errlen,
+			    "a file:// URL names a directory of "
+			    "this host: file:///path/");
 			goto out;
 		}
 	} else if (host == NULL || *host == '\0') {
@@ -141,7 +142,7 @@ fill_remote(CURLU *u, struct remote *r, char *err, size_t errlen)
 	if (strcmp(path, "/~") == 0 && r->scheme == REMOTE_SFTP)
 		r->dir = strdup("/~/");
 	else if (asprintf(&r->dir, "%s%s", path,
-		     path[strlen(path) - 1] == '/' ? "" : "/") < 0)
+	             path[strlen(path) - 1] == '/' ? "" : "/") < 0)
 		r->dir = NULL;
 	r->cmd_dir = r->dir ? make_cmd_dir(r->scheme, r->dir) : NULL;
 	if (r->dir == NULL || r->cmd_dir == NULL ||
@@ -217,14 +218,14 @@ remote_url(const struct remote *r, const char *name)
 		return NULL;
 	}
 	snprintf(port, sizeof(port), "%ld", r->port);
-	ok = curl_url_set(u, CURLUPART_SCHEME, remote_scheme_name(r->scheme),
-		 CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	ok =
+	    curl_url_set(u, CURLUPART_SCHEME, remote_scheme_name(r->scheme),
+	        CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
 	    (r->host == NULL ||
-		curl_url_set(u, CURLUPART_HOST, r->host, 0) == CURLUE_OK) &&
+	        curl_url_set(u, CURLUPART_HOST, r->host, 0) == CURLUE_OK) &&
 	    (r->port == 0 ||
-		curl_url_set(u, CURLUPART_PORT, port, 0) == CURLUE_OK) &&
-	    curl_url_set(u, CURLUPART_PATH, path, CURLU_URLENCODE) ==
-		CURLUE_OK;
+	        curl_url_set(u, CURLUPART_PORT, port, 0) == CURLUE_OK) &&
+	    curl_url_set(u, CURLUPART_PATH, path, CURLU_URLENCODE) == CURLUE_OK;
 	if (ok && curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK)
 		url = NULL;
 	free(path);
@@ -267,13 +268,17 @@ remote_name_check(const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	if (has_control(name)) {
-		errf(err, errlen, "the remote name \"%s\" has a control "
-				  "character", name);
+		errf(err, errlen,
+		    "the remote name \"%s\" has a control "
+		    "character",
+		    name);
 		return -1;
 	}
 	if (*name == '/' || name[strlen(name) - 1] == '/') {
-		errf(err, errlen, "the remote name \"%s\" must be relative to "
-				  "the URL's directory and name a file", name);
+		errf(err, errlen,
+		    "the remote name \"%s\" must be relative to "
+		    "the URL's directory and name a file",
+		    name);
 		return -1;
 	}
 	while (*c) {
@@ -281,8 +286,10 @@ remote_name_check(const char *name, char *err, size_t errlen)
 
 		if (len == 0 || (len == 1 && c[0] == '.') ||
 		    (len == 2 && c[0] == '.' && c[1] == '.')) {
-			errf(err, errlen, "the remote name \"%s\" has an empty, "
-					  "\".\" or \"..\" component", name);
+			errf(err, errlen,
+			    "the remote name \"%s\" has an empty, "
+			    "\".\" or \"..\" component",
+			    name);
 			return -1;
 		}
 		c += len + (c[len] == '/');
@@ -294,8 +301,10 @@ int
 remote_affix_check(const char *affix, char *err, size_t errlen)
 {
 	if (strchr(affix, '/') != NULL || has_control(affix)) {
-		errf(err, errlen, "\"%s\" must not contain '/' or a control "
-				  "character", affix);
+		errf(err, errlen,
+		    "\"%s\" must not contain '/' or a control "
+		    "character",
+		    affix);
 		return -1;
 	}
 	return 0;
@@ -316,7 +325,7 @@ remote_temp_name(const char *name, const char *prefix, const char *suffix)
 	char *t;
 
 	if (asprintf(&t, "%.*s%s%s%s", (int)(base - name), name, prefix, base,
-		suffix) < 0)
+	        suffix) < 0)
 		return NULL;
 	return t;
 }

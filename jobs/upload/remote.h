@@ -13,17 +13,17 @@ enum remote_scheme { REMOTE_FTP, REMOTE_FTPS, REMOTE_SFTP, REMOTE_FILE };
 
 struct remote {
 	enum remote_scheme scheme;
-	char *host;	/* as in the URL ("[::1]" keeps its brackets); NULL
-			   for file:// */
-	long port;	/* 0 = the scheme's default */
-	char *user;	/* user name given in the URL, decoded, or NULL */
-	char *dir;	/* decoded URL path of the target directory, ending
-			   with '/': "/incoming/", "//srv/in/", "/~/in/" */
-	char *cmd_dir;	/* the same directory as server commands name it:
-			   FTP "incoming/" (login directory relative, "" for
-			   the login directory itself) or "/srv/in/"; SFTP
-			   "/srv/in/" or "in/" for "/~/in/"; file:// the
-			   local path */
+	char *host;    /* as in the URL ("[::1]" keeps its brackets); NULL
+	                  for file:// */
+	long port;     /* 0 = the scheme's default */
+	char *user;    /* user name given in the URL, decoded, or NULL */
+	char *dir;     /* decoded URL path of the target directory, ending
+	                  with '/': "/incoming/", "//srv/in/", "/~/in/" */
+	char *cmd_dir; /* the same directory as server commands name it:
+	                  FTP "incoming/" (login directory relative, "" for
+	                  the login directory itself) or "/srv/in/"; SFTP
+	                  "/srv/in/" or "in/" for "/~/in/"; file:// the
+	                  local path */
 };
 
 /* Parses url into r (all members owned by r, freed by remote_free()).
@@ -55,8 +55,8 @@ int remote_affix_check(const char *affix, char *err, size_t errlen);
 /* The temporary name of name: prefix and suffix around its last
  * component, in the same directory ("a/b.csv" -> "a/.b.csv.part").  Returns
  * a string to free(). */
-char *remote_temp_name(const char *name, const char *prefix,
-    const char *suffix);
+char *remote_temp_name(
+    const char *name, const char *prefix, const char *suffix);
 
 /* The last component of a path ("incoming/a.csv" -> "a.csv"); a pointer
  * into path. */

@@ -26,7 +26,7 @@ wire_string(const unsigned char **p, const unsigned char *end,
 	if (end - *p < 4)
 		return -1;
 	*len = (uint32_t)(*p)[0] << 24 | (uint32_t)(*p)[1] << 16 |
-	    (uint32_t)(*p)[2] << 8 | (*p)[3];
+	       (uint32_t)(*p)[2] << 8 | (*p)[3];
 	*p += 4;
 	if ((size_t)(end - *p) < *len)
 		return -1;
@@ -86,7 +86,7 @@ openssh_pem_kind(const char *text, size_t len)
 	if (bin != NULL && ctx != NULL) {
 		EVP_DecodeInit(ctx);
 		if (EVP_DecodeUpdate(ctx, bin, &n, (const unsigned char *)body,
-			(int)(stop - body)) >= 0 &&
+		        (int)(stop - body)) >= 0 &&
 		    EVP_DecodeFinal(ctx, bin + n, &tail) >= 0)
 			kind = openssh_kind(bin, (size_t)(n + tail));
 	}
@@ -116,7 +116,7 @@ pkcs8_kind(const char *text, size_t len)
 	key = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
 	if (key != NULL)
 		kind = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ? SSHKEY_RSA
-								 : SSHKEY_OTHER;
+		                                                 : SSHKEY_OTHER;
 	EVP_PKEY_free(key);
 	BIO_free(bio);
 	return kind;
@@ -178,9 +178,10 @@ sshkey_kind_of_file(const char *path)
 	free(pub);
 	if (text != NULL) {
 		kind = strncmp(text, "ssh-rsa ", 8) == 0 ? SSHKEY_RSA
-		    : strncmp(text, "ssh-", 4) == 0 || strncmp(text, "ecdsa-", 6) == 0
-		    ? SSHKEY_OTHER
-		    : SSHKEY_UNKNOWN;
+		       : strncmp(text, "ssh-", 4) == 0 ||
+		               strncmp(text, "ecdsa-", 6) == 0
+		           ? SSHKEY_OTHER
+		           : SSHKEY_UNKNOWN;
 		free(text);
 	}
 	return kind;

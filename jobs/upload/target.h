@@ -35,8 +35,8 @@ struct target;
 
 struct target_ops {
 	/* Lists the target directory: each() is called once per name. */
-	int (*list)(struct target *t,
-	    void (*each)(void *arg, const char *name), void *arg);
+	int (*list)(struct target *t, void (*each)(void *arg, const char *name),
+	    void *arg);
 	/* Writes size bytes read from fd (at its current offset) to name,
 	 * replacing any file of that name.  Sets t->touched once the server
 	 * has created or truncated the file. */

@@ -74,15 +74,15 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 }
 
 static int
-on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
-    curl_off_t ultotal, curl_off_t ulnow)
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
 {
 	struct xfer *x = arg;
 
 	(void)dltotal, (void)dlnow;
 	if (x->uploading && ultotal > 0 && x->base.hooks.progress)
-		x->base.hooks.progress(x->base.hooks.arg, (double)ulnow,
-		    (double)ultotal);
+		x->base.hooks.progress(
+		    x->base.hooks.arg, (double)ulnow, (double)ultotal);
 	return 0;
 }
 
@@ -111,16 +111,16 @@ setup_ftp(struct xfer *x)
 		ssl = CURLUSESSL_ALL;
 	else if (o->tls == FTP_TLS_TRY)
 		ssl = CURLUSESSL_TRY;
-	rc |= curl_easy_setopt(x->h, CURLOPT_FTP_FILEMETHOD,
-	    (long)CURLFTPMETHOD_NOCWD);
+	rc |= curl_easy_setopt(
+	    x->h, CURLOPT_FTP_FILEMETHOD, (long)CURLFTPMETHOD_NOCWD);
 	rc |= curl_easy_setopt(x->h, CURLOPT_USE_SSL, ssl);
 	rc |= curl_easy_setopt(x->h, CURLOPT_FTP_CREATE_MISSING_DIRS, 0L);
 	if (o->ca_file)
 		rc |= curl_easy_setopt(x->h, CURLOPT_CAINFO, o->ca_file);
-	rc |= curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYPEER,
-	    o->tls_verify ? 1L : 0L);
-	rc |= curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYHOST,
-	    o->tls_verify ? 2L : 0L);
+	rc |= curl_easy_setopt(
+	    x->h, CURLOPT_SSL_VERIFYPEER, o->tls_verify ? 1L : 0L);
+	rc |= curl_easy_setopt(
+	    x->h, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
 	return rc;
 }
 
@@ -133,20 +133,20 @@ setup_sftp(struct xfer *x)
 
 	if (o->key_file) {
 		auth |= CURLSSH_AUTH_PUBLICKEY;
-		rc |= curl_easy_setopt(x->h, CURLOPT_SSH_PRIVATE_KEYFILE,
-		    o->key_file);
+		rc |= curl_easy_setopt(
+		    x->h, CURLOPT_SSH_PRIVATE_KEYFILE, o->key_file);
 		if (o->passphrase)
-			rc |= curl_easy_setopt(x->h, CURLOPT_KEYPASSWD,
-			    o->passphrase);
+			rc |= curl_easy_setopt(
+			    x->h, CURLOPT_KEYPASSWD, o->passphrase);
 	}
 	if (o->password)
 		auth |= CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD;
 	rc |= curl_easy_setopt(x->h, CURLOPT_SSH_AUTH_TYPES, auth);
 	if (o->known_hosts) {
-		rc |= curl_easy_setopt(x->h, CURLOPT_SSH_KNOWNHOSTS,
-		    o->known_hosts);
-		rc |= curl_easy_setopt(x->h, CURLOPT_SSH_KEYFUNCTION,
-		    on_hostkey);
+		rc |= curl_easy_setopt(
+		    x->h, CURLOPT_SSH_KNOWNHOSTS, o->known_hosts);
+		rc |=
+		    curl_easy_setopt(x->h, CURLOPT_SSH_KEYFUNCTION, on_hostkey);
 		rc |= curl_easy_setopt(x->h, CURLOPT_SSH_KEYDATA, x);
 	}
 	return rc;
@@ -171,12 +171,14 @@ setup(struct xfer *x)
 		rc |= curl_easy_setopt(x->h, CURLOPT_USERNAME, o->user);
 	if (o->password)
 		rc |= curl_easy_setopt(x->h, CURLOPT_PASSWORD, o->password);
-	rc |= curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-	rc |= curl_easy_setopt(x->h, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+	rc |=
+	    curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
+	rc |=
+	    curl_easy_setopt(x->h, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
 	rc |= curl_easy_setopt(x->h, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
 	/* A server that stops answering commands is stalled too. */
-	rc |= curl_easy_setopt(x->h, CURLOPT_SERVER_RESPONSE_TIMEOUT,
-	    o->low_speed_time);
+	rc |= curl_easy_setopt(
+	    x->h, CURLOPT_SERVER_RESPONSE_TIMEOUT, o->low_speed_time);
 	rc |= curl_easy_setopt(x->h, CURLOPT_TCP_KEEPALIVE, 1L);
 	rc |= curl_easy_setopt(x->h, CURLOPT_UPLOAD_BUFFERSIZE, UPLOAD_BUFFER);
 	if (x->sftp)
@@ -200,20 +202,20 @@ xfer_request(struct xfer *x, const char *name)
 	CURLcode rc = CURLE_OK;
 
 	if (url == NULL)
-		return target_fail(&x->base, false, "cannot make a URL of %s",
-		    name);
+		return target_fail(
+		    &x->base, false, "cannot make a URL of %s", name);
 	rc |= curl_easy_setopt(x->h, CURLOPT_URL, url);
 	free(url);
 	rc |= curl_easy_setopt(x->h, CURLOPT_NOBODY, 0L);
 	rc |= curl_easy_setopt(x->h, CURLOPT_UPLOAD, 0L);
 	rc |= curl_easy_setopt(x->h, CURLOPT_DIRLISTONLY, 0L);
 	rc |= curl_easy_setopt(x->h, CURLOPT_QUOTE, (struct curl_slist *)NULL);
-	rc |= curl_easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE,
-	    (curl_off_t)0);
+	rc |= curl_easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)0);
 	rc |= curl_easy_setopt(x->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
 	rc |= curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, discard);
 	if (rc != CURLE_OK)
-		return target_fail(&x->base, false, "libcurl refused an option");
+		return target_fail(
+		    &x->base, false, "libcurl refused an option");
 	return 0;
 }
 
@@ -228,27 +230,32 @@ describe(struct xfer *x, CURLcode rc, char *buf, size_t len)
 		hostkey_message(buf, len, &x->key, x->r->host, x->r->port,
 		    x->o.known_hosts);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION && x->sftp)
-		snprintf(buf, len, "the SSH host key could not be checked "
-				   "against %s (%s): is it an OpenSSH "
-				   "known_hosts file with a key for this host?",
+		snprintf(buf, len,
+		    "the SSH host key could not be checked "
+		    "against %s (%s): is it an OpenSSH "
+		    "known_hosts file with a key for this host?",
 		    x->o.known_hosts, words);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION)
-		snprintf(buf, len, "the server's TLS certificate does not "
-				   "verify (%s); for a private CA, set ca_file",
+		snprintf(buf, len,
+		    "the server's TLS certificate does not "
+		    "verify (%s); for a private CA, set ca_file",
 		    words);
 	else if (rc == CURLE_LOGIN_DENIED && x->sftp && x->o.key_file &&
-	    sshkey_kind_of_file(x->o.key_file) == SSHKEY_RSA)
-		snprintf(buf, len, "login refused (%s). %s is an RSA key: "
-				   "this system's libcurl (libssh2 1.10) signs "
-				   "with RSA only using SHA-1 (\"ssh-rsa\"), "
-				   "which OpenSSH 8.8 and later refuse. Use an "
-				   "ed25519 key (ssh-keygen -t ed25519)",
+	         sshkey_kind_of_file(x->o.key_file) == SSHKEY_RSA)
+		snprintf(buf, len,
+		    "login refused (%s). %s is an RSA key: "
+		    "this system's libcurl (libssh2 1.10) signs "
+		    "with RSA only using SHA-1 (\"ssh-rsa\"), "
+		    "which OpenSSH 8.8 and later refuse. Use an "
+		    "ed25519 key (ssh-keygen -t ed25519)",
 		    words, x->o.key_file);
 	else if (rc == CURLE_LOGIN_DENIED)
 		snprintf(buf, len, "login refused (%s)", words);
 	else if (rc == CURLE_USE_SSL_FAILED)
-		snprintf(buf, len, "the server does not offer TLS (AUTH TLS) "
-				   "and tls = \"require\" (%s)", words);
+		snprintf(buf, len,
+		    "the server does not offer TLS (AUTH TLS) "
+		    "and tls = \"require\" (%s)",
+		    words);
 	else
 		snprintf(buf, len, "%s", words);
 }
@@ -296,8 +303,8 @@ transfer_target_new(const struct remote *r, const struct transfer_opts *o,
 	struct xfer *x = calloc(1, sizeof(*x));
 
 	if (x == NULL || (x->h = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "cannot start libcurl: %s",
-		    strerror(ENOMEM));
+		snprintf(
+		    err, errlen, "cannot start libcurl: %s", strerror(ENOMEM));
 		free(x);
 		return NULL;
 	}
@@ -307,8 +314,10 @@ transfer_target_new(const struct remote *r, const struct transfer_opts *o,
 	x->o = *o;
 	x->sftp = r->scheme == REMOTE_SFTP;
 	if (setup(x) != CURLE_OK) {
-		snprintf(err, errlen, "this libcurl lacks an option the upload "
-				      "needs (%s)", curl_version());
+		snprintf(err, errlen,
+		    "this libcurl lacks an option the upload "
+		    "needs (%s)",
+		    curl_version());
 		xfer_free(&x->base);
 		return NULL;
 	}

@@ -20,11 +20,11 @@ struct xfer {
 	struct transfer_opts o;
 	bool sftp;
 	char errbuf[CURL_ERROR_SIZE];
-	char reply[512];	   /* the last line the server sent (FTP) */
-	CURLcode last_rc;	   /* of the last failed request */
+	char reply[512];         /* the last line the server sent (FTP) */
+	CURLcode last_rc;        /* of the last failed request */
 	struct hostkey_seen key; /* what the host key check found */
 	bool key_seen;
-	char *entry_path;	   /* FTP login directory, once known */
+	char *entry_path; /* FTP login directory, once known */
 	/* The upload in progress. */
 	int fd;
 	curl_off_t left;

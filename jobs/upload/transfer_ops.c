@@ -20,14 +20,14 @@ cmd_append(struct xfer *x, struct curl_slist *list, const char *verb,
 {
 	char *q1 = x->sftp ? remote_sftp_quote(path1) : strdup(path1);
 	char *q2 = path2 == NULL ? NULL
-	    : x->sftp	     ? remote_sftp_quote(path2)
-			     : strdup(path2);
+	           : x->sftp     ? remote_sftp_quote(path2)
+	                         : strdup(path2);
 	struct curl_slist *more = NULL;
 	char *cmd = NULL;
 
 	if (q1 && (path2 == NULL || q2) &&
-	    asprintf(&cmd, "%s %s%s%s", verb, q1, q2 ? " " : "",
-		q2 ? q2 : "") >= 0)
+	    asprintf(
+	        &cmd, "%s %s%s%s", verb, q1, q2 ? " " : "", q2 ? q2 : "") >= 0)
 		more = curl_slist_append(list, cmd);
 	free(q1);
 	free(q2);
@@ -49,8 +49,8 @@ url_of(struct xfer *x, const char *name)
 /* Runs commands on a request that transfers nothing, and frees them; the
  * message of a failure reads "what URL-of-name: ...". */
 static int
-run_commands(struct xfer *x, struct curl_slist *cmds, const char *what,
-    const char *name)
+run_commands(
+    struct xfer *x, struct curl_slist *cmds, const char *what, const char *name)
 {
 	char *url = url_of(x, name), *w = NULL;
 	int rc = -1;
@@ -63,8 +63,8 @@ run_commands(struct xfer *x, struct curl_slist *cmds, const char *what,
 		curl_easy_setopt(x->h, CURLOPT_NOBODY, 1L);
 		curl_easy_setopt(x->h, CURLOPT_QUOTE, cmds);
 		rc = xfer_perform(x, w);
-		curl_easy_setopt(x->h, CURLOPT_QUOTE,
-		    (struct curl_slist *)NULL);
+		curl_easy_setopt(
+		    x->h, CURLOPT_QUOTE, (struct curl_slist *)NULL);
 	}
 	curl_slist_free_all(cmds);
 	free(url);
@@ -119,10 +119,12 @@ xfer_put(struct target *t, const char *name, int fd, off_t size)
 	rc = xfer_perform(x, what ? what : url);
 	x->uploading = false;
 	if (rc < 0 && x->read_errno >= 0)
-		target_fail(t, false, "uploading to %s: reading the local "
-				      "file: %s", url,
+		target_fail(t, false,
+		    "uploading to %s: reading the local "
+		    "file: %s",
+		    url,
 		    x->read_errno ? strerror(x->read_errno)
-				  : "it got shorter while being sent");
+		                  : "it got shorter while being sent");
 	free(what);
 	free(url);
 	return rc;
@@ -134,8 +136,10 @@ size_mismatch(struct xfer *x, const char *name, const char *how, off_t size)
 	char *url = url_of(x, name);
 
 	/* Transient: a truncated store is worth one more upload. */
-	target_fail(&x->base, true, "%s has %s on the server, not the %lld "
-				    "bytes sent", url, how, (long long)size);
+	target_fail(&x->base, true,
+	    "%s has %s on the server, not the %lld "
+	    "bytes sent",
+	    url, how, (long long)size);
 	free(url);
 	return -1;
 }
@@ -154,9 +158,10 @@ ftp_check_size(struct xfer *x, const char *name, off_t size)
 		return -1;
 	curl_easy_getinfo(x->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &remote);
 	if (remote < 0)
-		return target_fail(&x->base, false, "the server does not tell "
-						    "file sizes (SIZE); set "
-						    "verify_size = false");
+		return target_fail(&x->base, false,
+		    "the server does not tell "
+		    "file sizes (SIZE); set "
+		    "verify_size = false");
 	if (remote == (curl_off_t)size)
 		return 0;
 	snprintf(how, sizeof(how), "%lld bytes", (long long)remote);
@@ -206,7 +211,7 @@ xfer_check_size(struct target *t, const char *name, off_t size)
 	struct xfer *x = (struct xfer *)t;
 
 	return x->sftp ? sftp_check_size(x, name, size)
-		       : ftp_check_size(x, name, size);
+	               : ftp_check_size(x, name, size);
 }
 
 static int
@@ -238,7 +243,8 @@ xfer_remove(struct target *t, const char *name)
 	struct curl_slist *cmds = NULL;
 
 	if (path)
-		cmds = cmd_append(x, NULL, x->sftp ? "*rm" : "*DELE", path, NULL);
+		cmds =
+		    cmd_append(x, NULL, x->sftp ? "*rm" : "*DELE", path, NULL);
 	free(path);
 	return run_commands(x, cmds, "removing", name);
 }
@@ -262,8 +268,8 @@ xfer_mkdirs(struct target *t, const char *name)
 		return 0;
 	}
 	for (size_t i = 0; i < n && (i == 0 || cmds); i++)
-		cmds = cmd_append(x, cmds, x->sftp ? "*mkdir" : "*MKD", dirs[i],
-		    NULL);
+		cmds = cmd_append(
+		    x, cmds, x->sftp ? "*mkdir" : "*MKD", dirs[i], NULL);
 	remote_strings_free(dirs);
 	return run_commands(x, cmds, "creating the directories of", name);
 }
@@ -283,7 +289,9 @@ list_flush(struct xfer *x)
 		x->each(x->each_arg, name);
 }
 
+/* libcurl's write callback type: data is not const. */
 static size_t
+/* cppcheck-suppress constParameter */
 on_list(char *data, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
@@ -322,7 +330,7 @@ ftp_dir_probe(struct xfer *x, struct curl_slist **cmds)
 	if (rc < 0)
 		return -1;
 	if (curl_easy_getinfo(x->h, CURLINFO_FTP_ENTRY_PATH, &entry) !=
-		CURLE_OK ||
+	        CURLE_OK ||
 	    entry == NULL)
 		return 0;
 	dir = strdup(x->r->cmd_dir);
@@ -337,8 +345,8 @@ ftp_dir_probe(struct xfer *x, struct curl_slist **cmds)
 }
 
 static int
-xfer_list(struct target *t, void (*each)(void *arg, const char *name),
-    void *arg)
+xfer_list(
+    struct target *t, void (*each)(void *arg, const char *name), void *arg)
 {
 	struct xfer *x = (struct xfer *)t;
 	struct curl_slist *probe;
@@ -362,10 +370,10 @@ xfer_list(struct target *t, void (*each)(void *arg, const char *name),
 		rc = xfer_perform(x, what);
 		if (rc == 0 && x->linelen > 0)
 			list_flush(x);
-		curl_easy_setopt(x->h, CURLOPT_QUOTE,
-		    (struct curl_slist *)NULL);
+		curl_easy_setopt(
+		    x->h, CURLOPT_QUOTE, (struct curl_slist *)NULL);
 		if (rc < 0 && (x->last_rc == CURLE_QUOTE_ERROR ||
-				  x->last_rc == CURLE_REMOTE_FILE_NOT_FOUND))
+		                  x->last_rc == CURLE_REMOTE_FILE_NOT_FOUND))
 			t->err.missing = true;
 	}
 	curl_slist_free_all(probe);

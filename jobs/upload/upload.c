@@ -29,8 +29,8 @@ join_path(const char *dir, const char *name)
 /* The final remote name of an artifact: remote_name expanded on the
  * window end, or the artifact's own name. */
 static char *
-final_name(struct cw_ctx *ctx, const struct upload_conf *c,
-    const char *artifact)
+final_name(
+    struct cw_ctx *ctx, const struct upload_conf *c, const char *artifact)
 {
 	if (c->remote_name == NULL)
 		return strdup(remote_basename(artifact));
@@ -54,9 +54,9 @@ item_init(struct cw_ctx *ctx, const struct upload_conf *c,
 		cw_log(ctx, CW_LOG_ERR, "%s", err);
 		return -1;
 	}
-	it->temp = c->atomic ? remote_temp_name(it->name, c->temp_prefix,
-				   c->temp_suffix)
-			     : strdup(it->name);
+	it->temp = c->atomic ? remote_temp_name(
+	                           it->name, c->temp_prefix, c->temp_suffix)
+	                     : strdup(it->name);
 	return it->temp ? 0 : -1;
 }
 
@@ -68,13 +68,15 @@ upload_items_new(struct cw_ctx *ctx, const struct upload_conf *c,
 
 	*items = NULL;
 	if (*n == 0) {
-		cw_log(ctx, CW_LOG_ERR, "nothing to upload: the previous step "
-					"declared no artifacts");
+		cw_log(ctx, CW_LOG_ERR,
+		    "nothing to upload: the previous step "
+		    "declared no artifacts");
 		return CW_FAIL;
 	}
 	if (c->remote_name && *n > 1) {
-		cw_log(ctx, CW_LOG_ERR, "remote_name names one file, but the "
-					"previous step passed %zu artifacts",
+		cw_log(ctx, CW_LOG_ERR,
+		    "remote_name names one file, but the "
+		    "previous step passed %zu artifacts",
 		    *n);
 		return CW_FAIL;
 	}
@@ -122,8 +124,8 @@ attempt(const struct upload_conf *c, struct target *t,
 	int rc;
 
 	if (lseek(fd, 0, SEEK_SET) < 0)
-		return target_fail(t, false, "%s: %s", it->local,
-		    strerror(errno));
+		return target_fail(
+		    t, false, "%s: %s", it->local, strerror(errno));
 	if (c->create_dirs && t->ops->mkdirs(t, it->temp) < 0)
 		return -1;
 	t->touched = false;
@@ -175,11 +177,13 @@ upload_one(struct cw_ctx *ctx, const struct upload_conf *c, struct target *t,
 		rc = attempt(c, t, it, fd, st.st_size, &touched);
 		if (rc == 0 || !t->err.transient || a >= c->attempts)
 			break;
-		cw_log(ctx, CW_LOG_WARNING, "%s; trying again in %.0fs (%u of "
-					    "%u)", t->err.msg, delay, a + 1,
-		    c->attempts);
+		cw_log(ctx, CW_LOG_WARNING,
+		    "%s; trying again in %.0fs (%u of "
+		    "%u)",
+		    t->err.msg, delay, a + 1, c->attempts);
 		sleep_seconds(delay);
-		delay = delay * 2 > MAX_RETRY_DELAY ? MAX_RETRY_DELAY : delay * 2;
+		delay =
+		    delay * 2 > MAX_RETRY_DELAY ? MAX_RETRY_DELAY : delay * 2;
 	}
 	close(fd);
 	url = remote_url(&c->remote, it->name);
@@ -204,8 +208,10 @@ upload_all(struct cw_ctx *ctx, const struct upload_conf *c, struct target *t,
 
 		if (st != CW_OK) {
 			if (i + 1 < n)
-				cw_log(ctx, CW_LOG_ERR, "%zu of %zu files not "
-							"uploaded", n - i, n);
+				cw_log(ctx, CW_LOG_ERR,
+				    "%zu of %zu files not "
+				    "uploaded",
+				    n - i, n);
 			return st;
 		}
 	}
@@ -241,13 +247,13 @@ dry_item(struct cw_ctx *ctx, const struct upload_conf *c,
 	char size[64];
 
 	if (stat(it->local, &st) == 0)
-		snprintf(size, sizeof(size), "%lld bytes",
-		    (long long)st.st_size);
+		snprintf(
+		    size, sizeof(size), "%lld bytes", (long long)st.st_size);
 	else
 		snprintf(size, sizeof(size), "not produced in this dry run");
 	cw_log(ctx, CW_LOG_NOTICE, "dry run: would upload %s (%s) to %s%s%s%s",
-	    it->local, size, url ? url : it->name,
-	    c->atomic ? " through " : "", c->atomic ? it->temp : "",
+	    it->local, size, url ? url : it->name, c->atomic ? " through " : "",
+	    c->atomic ? it->temp : "",
 	    exists ? ", replacing the file there" : "");
 	free(url);
 }
@@ -266,8 +272,9 @@ upload_dry_run(struct cw_ctx *ctx, const struct upload_conf *c,
 		cw_log(ctx, CW_LOG_NOTICE, "dry run: listed %s: %zu entries",
 		    url, l.entries);
 	} else if (t->err.missing && c->create_dirs) {
-		cw_log(ctx, CW_LOG_NOTICE, "dry run: %s does not exist; it "
-					   "would be created (%s)",
+		cw_log(ctx, CW_LOG_NOTICE,
+		    "dry run: %s does not exist; it "
+		    "would be created (%s)",
 		    url, t->err.msg);
 	} else {
 		cw_log(ctx, CW_LOG_ERR, "%s", t->err.msg);

@@ -35,8 +35,8 @@ struct upload_item {
 /* Builds the list from the step's input artifacts; logs and returns
  * CW_FAIL on a bad remote name or when there is nothing to upload.  Free
  * with upload_items_free(). */
-enum cw_status upload_items_new(struct cw_ctx *ctx,
-    const struct upload_conf *c, struct upload_item **items, size_t *n);
+enum cw_status upload_items_new(struct cw_ctx *ctx, const struct upload_conf *c,
+    struct upload_item **items, size_t *n);
 void upload_items_free(struct upload_item *items, size_t n);
 
 /* Uploads every item in order, stopping at the first that fails. */
@@ -45,8 +45,7 @@ enum cw_status upload_all(struct cw_ctx *ctx, const struct upload_conf *c,
 
 /* Logs in, lists the target directory and logs what would be uploaded;
  * changes nothing. */
-enum cw_status upload_dry_run(struct cw_ctx *ctx,
-    const struct upload_conf *c, struct target *t,
-    const struct upload_item *items, size_t n);
+enum cw_status upload_dry_run(struct cw_ctx *ctx, const struct upload_conf *c,
+    struct target *t, const struct upload_item *items, size_t n);
 
 #endif

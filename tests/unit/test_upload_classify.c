@@ -46,10 +46,12 @@ static const struct {
     /* SFTP: the status in "(STATUS/RC)". */
     {CURLE_SSH, 0, "Upload failed: Permission denied (3/-31)", false},
     {CURLE_SSH, 0, "Upload failed: Connection to SFTP server lost (7/-31)",
-	true},
+        true},
     {CURLE_SSH, 0, "Upload failed: ssh error (0/-43)", true},
-    {CURLE_SSH, 0, "Failure establishing ssh session: -43, Failed getting "
-		   "banner", true},
+    {CURLE_SSH, 0,
+        "Failure establishing ssh session: -43, Failed getting "
+        "banner",
+        true},
     {CURLE_SSH, 0, "", true},
 };
 
@@ -58,8 +60,8 @@ test_classify(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		bool t = errclass_transient(cases[i].code, cases[i].reply,
-		    cases[i].errbuf);
+		bool t = errclass_transient(
+		    cases[i].code, cases[i].reply, cases[i].errbuf);
 
 		if (t != cases[i].transient)
 			fail_msg("case %zu (curl %d, reply %ld, \"%s\"): %s", i,
@@ -86,8 +88,7 @@ static const char key_rsa_new[] =
     "n/CuE63+E/67PO7tQ3fqCo/M9cvjARRjhuOhvOT/gFbS7mmxIDyV2XdPqHjewlEd6RAAAA\n"
     "QQDaFYeBcpNQpPD1kdPfQ3r6KeHCOMpY2ogPP5UHsI5NvrJRW6ZeW9y5Bs3CXTTXHVpw+7\n"
     "PksW25UjuhV7wrDgevAAAAAXQB\n"
-    "-----END OPENSSH PRIVATE KEY-----\n"
-    ;
+    "-----END OPENSSH PRIVATE KEY-----\n";
 static const char key_rsa_pem[] =
     "-----BEGIN RSA PRIVATE KEY-----\n"
     "MIICXgIBAAKBgQCnKOEj+AgOj15xHV9hOkDWa7xXltrqrLIv67o49s/6xRIfUeKg\n"
@@ -103,8 +104,7 @@ static const char key_rsa_pem[] =
     "Q6EvnCRhDsr0hwTpWpPAgbPFHfu6m30oamd+qc5gUuBfUnSl7UkDySn1eiJ8v66o\n"
     "GmRe6HeoBnJYH+LhrCxLAkEAx37f87c44m6fVO8Pj8CCe1rjSLyPkzNxNL1zeVCz\n"
     "wpM7hQyXeFHa74/yWzUTWCSErDuBd4veHauHNSPmgYKWNg==\n"
-    "-----END RSA PRIVATE KEY-----\n"
-    ;
+    "-----END RSA PRIVATE KEY-----\n";
 static const char key_ed[] =
     "-----BEGIN OPENSSH PRIVATE KEY-----\n"
     "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
@@ -112,8 +112,7 @@ static const char key_ed[] =
     "ngAAAAtzc2gtZWQyNTUxOQAAACAe99bTBwwP7Iu3y9S5UJzGHZX6ex5k0uj0CIUdO4feWw\n"
     "AAAEA0zoR0AQ1od17W3wDL17437WEsD83KsMcSMGnratqZDx731tMHDA/si7fL1LlQnMYd\n"
     "lfp7HmTS6PQIhR07h95bAAAAAXQBAgME\n"
-    "-----END OPENSSH PRIVATE KEY-----\n"
-    ;
+    "-----END OPENSSH PRIVATE KEY-----\n";
 static const char key_ed_enc[] =
     "-----BEGIN OPENSSH PRIVATE KEY-----\n"
     "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABCupxReed\n"
@@ -122,15 +121,13 @@ static const char key_ed_enc[] =
     "kFmK09+tcDXPYnGyRMkRY4J98i6Na1UZYMt59gVVu9Vtph5ODgOKtRddfWIdBtMuhslDLL\n"
     "eG+PRgXOsww7V6SyE6Aw28tczGvXwo7UHMXkp4yZEKOLJ6RcToUX5FUxYTs3R0Mq35vLq7\n"
     "JTQfeYdL5ArFNvgg==\n"
-    "-----END OPENSSH PRIVATE KEY-----\n"
-    ;
+    "-----END OPENSSH PRIVATE KEY-----\n";
 static const char key_ec_p8[] =
     "-----BEGIN PRIVATE KEY-----\n"
     "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQglUX97SdTWIYZbP1y\n"
     "tP/YIoXU4LjOggBhKAf2/9avbc+hRANCAARajTY582wfRl5OGuZzlwERebflybaH\n"
     "b/xi2p205OBuwjIccV+UZld09S/GJiQOJ/78C6sSD/nkFvkyU2O6vzw2\n"
-    "-----END PRIVATE KEY-----\n"
-    ;
+    "-----END PRIVATE KEY-----\n";
 static const char key_rsa_p8[] =
     "-----BEGIN PRIVATE KEY-----\n"
     "MIICdQIBADANBgkqhkiG9w0BAQEFAASCAl8wggJbAgEAAoGBAOdW58Vfb3b627yN\n"
@@ -147,8 +144,7 @@ static const char key_rsa_p8[] =
     "NgMdp0gy2ZW/hG2TcPqle1WSruDf5k639BlW/ovpUyXVcPg3ZOLRAkBAAG6cqtmN\n"
     "gOTx8PmY5grU7XZyaBSYi2cryZiv4Aoc3anFPVPczNNOfIqxvPzdGLfEdGSZK7hv\n"
     "mIRzaZs2U4Dv\n"
-    "-----END PRIVATE KEY-----\n"
-    ;
+    "-----END PRIVATE KEY-----\n";
 
 static void
 test_key_kind(void **state)
@@ -164,9 +160,10 @@ test_key_kind(void **state)
 	    {"encrypted ed25519", key_ed_enc, SSHKEY_OTHER},
 	    {"pkcs8 ecdsa", key_ec_p8, SSHKEY_OTHER},
 	    {"garbage", "hello\n", SSHKEY_UNKNOWN},
-	    {"broken openssh", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n"
-			       "-----END OPENSSH PRIVATE KEY-----\n",
-		SSHKEY_UNKNOWN},
+	    {"broken openssh",
+	        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n"
+	        "-----END OPENSSH PRIVATE KEY-----\n",
+	        SSHKEY_UNKNOWN},
 	};
 
 	(void)state;

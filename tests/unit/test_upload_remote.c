@@ -24,25 +24,22 @@ struct parse_case {
 };
 
 static const struct parse_case parse_cases[] = {
-    {"ftp://h/incoming/", REMOTE_FTP, "h", 0, NULL, "/incoming/",
-	"incoming/"},
-    {"ftp://h/incoming", REMOTE_FTP, "h", 0, NULL, "/incoming/",
-	"incoming/"},
+    {"ftp://h/incoming/", REMOTE_FTP, "h", 0, NULL, "/incoming/", "incoming/"},
+    {"ftp://h/incoming", REMOTE_FTP, "h", 0, NULL, "/incoming/", "incoming/"},
     {"ftp://h", REMOTE_FTP, "h", 0, NULL, "/", ""},
     {"ftp://bob@h:2121//srv/in/", REMOTE_FTP, "h", 2121, "bob", "//srv/in/",
-	"/srv/in/"},
+        "/srv/in/"},
     {"ftp://h/%2Fsrv/a%20b/", REMOTE_FTP, "h", 0, NULL, "//srv/a b/",
-	"/srv/a b/"},
-    {"ftps://127.0.0.1:990/in/", REMOTE_FTPS, "127.0.0.1", 990, NULL,
-	"/in/", "in/"},
+        "/srv/a b/"},
+    {"ftps://127.0.0.1:990/in/", REMOTE_FTPS, "127.0.0.1", 990, NULL, "/in/",
+        "in/"},
     {"sftp://a%40b@[::1]:22/srv/in", REMOTE_SFTP, "[::1]", 22, "a@b",
-	"/srv/in/", "/srv/in/"},
+        "/srv/in/", "/srv/in/"},
     {"sftp://h/~/in/", REMOTE_SFTP, "h", 0, NULL, "/~/in/", "in/"},
     {"sftp://h/~", REMOTE_SFTP, "h", 0, NULL, "/~/", ""},
-    {"file:///srv/out/", REMOTE_FILE, NULL, 0, NULL, "/srv/out/",
-	"/srv/out/"},
+    {"file:///srv/out/", REMOTE_FILE, NULL, 0, NULL, "/srv/out/", "/srv/out/"},
     {"file://localhost/srv/out", REMOTE_FILE, NULL, 0, NULL, "/srv/out/",
-	"/srv/out/"},
+        "/srv/out/"},
 };
 
 static void
@@ -50,7 +47,7 @@ test_parse(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(*parse_cases);
-	    i++) {
+	     i++) {
 		const struct parse_case *c = &parse_cases[i];
 		struct remote r;
 		char err[256] = "";
@@ -98,8 +95,8 @@ test_parse_bad(void **state)
 		if (remote_parse(bad_urls[i].url, &r, err, sizeof(err)) == 0)
 			fail_msg("%s: accepted", bad_urls[i].url);
 		if (strstr(err, bad_urls[i].err) == NULL)
-			fail_msg("%s: \"%s\" lacks \"%s\"", bad_urls[i].url, err,
-			    bad_urls[i].err);
+			fail_msg("%s: \"%s\" lacks \"%s\"", bad_urls[i].url,
+			    err, bad_urls[i].err);
 		assert_null(r.dir);
 	}
 }
@@ -108,7 +105,7 @@ static const struct {
 	const char *url, *name, *want_url, *want_cmd;
 } url_cases[] = {
     {"ftp://u@h:21/in/", "a b%.csv", "ftp://h:21/in/a%20b%25.csv",
-	"in/a b%.csv"},
+        "in/a b%.csv"},
     {"ftp://h//srv/", "x/y.csv", "ftp://h//srv/x/y.csv", "/srv/x/y.csv"},
     {"ftp://h/", "", "ftp://h/", ""},
     {"sftp://h/~/in/", "q?#.csv", "sftp://h/~/in/q%3f%23.csv", "in/q?#.csv"},
@@ -144,8 +141,8 @@ test_url(void **state)
 static void
 test_names(void **state)
 {
-	static const char *const good[] = {"a.csv", "d/a.csv", "..a", "a b",
-	    ".hidden", "x/y/z"};
+	static const char *const good[] = {
+	    "a.csv", "d/a.csv", "..a", "a b", ".hidden", "x/y/z"};
 	static const char *const bad[] = {"", "/abs", "dir/", "a//b", "../x",
 	    "a/./b", "a\nRNTO x", "a\rb", "..", "a/.."};
 	char err[256];
@@ -179,8 +176,8 @@ test_temp_name(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		char *t = remote_temp_name(cases[i].name, cases[i].prefix,
-		    cases[i].suffix);
+		char *t = remote_temp_name(
+		    cases[i].name, cases[i].prefix, cases[i].suffix);
 
 		assert_string_equal(t, cases[i].want);
 		free(t);
