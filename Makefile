@@ -160,7 +160,9 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cronwrap
 	for so in $(PLUGIN_SO); do install -m 644 $$so $(DESTDIR)$(PLUGINDIR)/; done
 	install -m 644 cronwrap/include/cronwrap/plugin.h $(DESTDIR)$(INCLUDEDIR)/cronwrap/
-	install -m 644 $(B)/cronwrap-plugin.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@PLUGINDIR@|$(PLUGINDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    cronwrap/cronwrap-plugin.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/cronwrap-plugin.pc
 	for m in docs/*.1; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || :; done
 	for m in docs/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || :; done
 	for m in docs/*.7; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/ || :; done

@@ -40,8 +40,9 @@ what_happened(const struct job *job, const struct run_result *res, char *buf,
 		break;
 	default:
 		if (res->exit_code > 0)
-			snprintf(buf, len, "FAILED: exit %d after %s",
-			    res->exit_code, dur);
+			snprintf(buf, len, "FAILED: exit %d after %s%s%s",
+			    res->exit_code, dur, res->reason ? ": " : "",
+			    res->reason ? res->reason : "");
 		else
 			snprintf(buf, len, "FAILED: %s",
 			    res->reason ? res->reason : "see the log");
