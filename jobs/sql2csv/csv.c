@@ -9,9 +9,7 @@
  * PostgreSQL's COPY does), or a text equal to the NULL string.
  */
 #include <errno.h>
-#include <float.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +19,7 @@
 #include <zlib.h>
 
 #include "csv.h"
+#include "numfmt.h"
 
 #define CSV_BUF (64 * 1024)
 
@@ -278,64 +277,20 @@ csv_int(struct csv *c, int64_t v)
 	return csv_value(c, p, (size_t)(e - p));
 }
 
-/* Writes the special values the way PostgreSQL spells them, which strtod()
- * and Python's float() read back.  Returns the length, or 0 for a finite
- * value. */
-static size_t
-csv_special_float(double v, char *out)
-{
-	const char *s;
-
-	if (isnan(v))
-		s = "NaN";
-	else if (isinf(v))
-		s = v < 0 ? "-Infinity" : "Infinity";
-	else if (v == 0)
-		s = signbit(v) ? "-0" : "0";
-	else
-		return 0;
-	strcpy(out, s);
-	return strlen(s);
-}
-
 int
 csv_double(struct csv *c, double v)
 {
-	char tmp[40];
-	int n = 0, prec;
+	char tmp[NUMFMT_MAX];
 
-	if ((n = (int)csv_special_float(v, tmp)) > 0)
-		return csv_value(c, tmp, (size_t)n);
-	/* Integers below 1e15 print the same under %.15g; skip the cost. */
-	if (fabs(v) < 1e15 && v == (double)(int64_t)v)
-		return csv_int(c, (int64_t)v);
-	/* DBL_DIG (15) digits are exact for most doubles, 17 always are, and
-	 * %g drops trailing zeros, so the first precision that reads back
-	 * gives the shortest text.  Subnormals have fewer significant bits
-	 * and may need fewer digits than DBL_DIG: try them all. */
-	for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
-		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	return csv_value(c, tmp, (size_t)n);
+	return csv_value(c, tmp, numfmt_double(v, tmp));
 }
 
 int
 csv_float(struct csv *c, float v)
 {
-	char tmp[40];
-	int n = 0, prec;
+	char tmp[NUMFMT_MAX];
 
-	if ((n = (int)csv_special_float(v, tmp)) > 0)
-		return csv_value(c, tmp, (size_t)n);
-	/* FLT_DIG (6) to 9 digits, as csv_double does for doubles. */
-	for (prec = fabsf(v) < FLT_MIN ? 1 : 6; prec <= 9; prec++) {
-		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, (double)v);
-		if (strtof(tmp, NULL) == v)
-			break;
-	}
-	return csv_value(c, tmp, (size_t)n);
+	return csv_value(c, tmp, numfmt_float(v, tmp));
 }
 
 int

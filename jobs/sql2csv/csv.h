@@ -40,8 +40,8 @@ int csv_int(struct csv *c, int64_t v);
  * is, since it cannot contain the delimiter. */
 int csv_number(struct csv *c, const char *p, size_t n);
 int csv_uint(struct csv *c, uint64_t v);
-/* The shortest decimal that reads back (strtod, strtof) to the same value;
- * "Infinity", "-Infinity", "NaN" for the special values. */
+/* The shortest decimal that reads back (strtod, strtof) to the same value,
+ * as numfmt.h lays it out. */
 int csv_double(struct csv *c, double v);
 int csv_float(struct csv *c, float v);
 int csv_bool(struct csv *c, bool v);

@@ -44,7 +44,9 @@
 
 struct db {
 	PGconn *c;
-	bool broken; /* a statement was left half read: no more queries */
+	bool broken;	      /* a statement was left half read: no more
+			       * queries */
+	bool shortest_floats; /* the server writes floats as numfmt.h does */
 };
 
 struct pg_type {
@@ -160,8 +162,13 @@ pg_open(const struct db_conf *conf, struct db_error *err)
 		free(db);
 		return NULL;
 	}
+	/* Since PostgreSQL 12, extra_float_digits = 1 writes the shortest
+	 * exact text of a float, laid out as numfmt.c does: it is copied as
+	 * it is, which saves parsing and formatting each one again. */
+	db->shortest_floats = PQserverVersion(db->c) >= 120000;
 	if (pg_exec(db, "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; "
-		    "SET bytea_output = 'hex'", err) < 0) {
+		    "SET bytea_output = 'hex'; SET extra_float_digits = 1",
+		err) < 0) {
 		PQfinish(db->c);
 		free(db);
 		return NULL;
@@ -236,7 +243,7 @@ pg_result_error(struct db *db, const PGresult *res,
 
 /* The columns of the statement's result, and the kind of each. */
 static int
-pg_columns(const PGresult *res, enum db_type *kinds,
+pg_columns(const struct db *db, const PGresult *res, enum db_type *kinds,
     const struct db_sink *sink, struct db_error *err)
 {
 	int i, n = PQnfields(res), rc;
@@ -250,6 +257,9 @@ pg_columns(const PGresult *res, enum db_type *kinds,
 		cols[i].name = PQfname(res, i);
 		cols[i].type = t != NULL ? t->name : "other";
 		kinds[i] = t != NULL ? t->kind : DB_TEXT;
+		if (db->shortest_floats &&
+		    (kinds[i] == DB_DOUBLE_TEXT || kinds[i] == DB_FLOAT_TEXT))
+			kinds[i] = DB_NUMBER;
 	}
 	rc = sink->columns(sink->arg, cols, (size_t)n, err);
 	free(cols);
@@ -308,15 +318,16 @@ pg_values(const struct script_stmt *st, const struct db_conf *conf,
 
 /* The first result of a statement returning rows: its columns. */
 static int
-pg_start(const PGresult *res, enum db_type **kinds, struct db_cell **cells,
-    const struct db_sink *sink, struct db_error *err)
+pg_start(const struct db *db, const PGresult *res, enum db_type **kinds,
+    struct db_cell **cells, const struct db_sink *sink,
+    struct db_error *err)
 {
 	size_t n = (size_t)PQnfields(res);
 
 	if ((*kinds = calloc(n + 1, sizeof(**kinds))) == NULL ||
 	    (*cells = calloc(n + 1, sizeof(**cells))) == NULL)
 		return db_fail(err, CW_TEMPFAIL, "out of memory");
-	return pg_columns(res, *kinds, sink, err);
+	return pg_columns(db, res, *kinds, sink, err);
 }
 
 /* Reads the results of the statement sent: rows to the sink, the first
@@ -336,7 +347,8 @@ pg_results(struct db *db, const struct script_stmt *st,
 		case PGRES_SINGLE_TUPLE:
 		case PGRES_TUPLES_OK:
 			if (rc == 0 && kinds == NULL)
-				rc = pg_start(res, &kinds, &cells, sink, err);
+				rc = pg_start(db, res, &kinds, &cells, sink,
+				    err);
 			if (rc == 0 && PQresultStatus(res) == PGRES_SINGLE_TUPLE)
 				rc = pg_row(res, kinds, cells, sink, err);
 			if (rc < 0)

@@ -2,6 +2,6 @@
 PKGS_sql2csv := sqlite3 libpq libmariadb zlib libcrypto
 
 # Unit tests of the plugin's parts that need no database.
-TEST_SRC_test_sql2csv_csv := jobs/sql2csv/csv.c
+TEST_SRC_test_sql2csv_csv := jobs/sql2csv/csv.c jobs/sql2csv/numfmt.c
 TEST_PKGS_test_sql2csv_csv := zlib libcrypto
 TEST_SRC_test_sql2csv_script := jobs/sql2csv/script.c

@@ -41,6 +41,10 @@ struct lexer {
 	unsigned nidents;  /* words seen, for the BEGIN ATOMIC rule */
 	char idents[4];	   /* their first letters when CREATE, OR, ... */
 	unsigned nwords;
+	/* MySQL: the statement delimiter set by a DELIMITER line, as in the
+	 * mysql client; "" while it is ';'. */
+	char delim[16];
+	size_t delimlen;
 };
 
 static void
@@ -229,7 +233,11 @@ lex_word(struct lexer *lx)
 	const char *w = lx->p, *p = w;
 	size_t n, i;
 
-	while (p < lx->end && is_word_char((unsigned char)*p))
+	/* A DELIMITER may be glued to a word: "END$$". */
+	while (p < lx->end && is_word_char((unsigned char)*p) &&
+	    !(lx->delimlen > 0 && p > w &&
+		(size_t)(lx->end - p) >= lx->delimlen &&
+		memcmp(p, lx->delim, lx->delimlen) == 0))
 		p++;
 	n = (size_t)(p - w);
 	lx->p = p;
@@ -280,10 +288,13 @@ lex_colon(struct lexer *lx)
 		lx->p = name;
 		return;
 	}
-	for (k = 0; k < lx->cur.nparams; k++)
+	/* PostgreSQL numbers each name once ($k); MySQL's ? is positional,
+	 * one per use. */
+	for (k = 0; lx->d == SCRIPT_PG && k < lx->cur.nparams; k++)
 		if (lx->cur.params[k] == (size_t)idx)
 			break;
-	if (k == lx->cur.nparams) {
+	if (lx->d == SCRIPT_MYSQL || k == lx->cur.nparams) {
+		k = lx->cur.nparams;
 		v = realloc(lx->cur.params, (k + 1) * sizeof(*v));
 		if (v == NULL) {
 			lx->oom = true;
@@ -294,14 +305,12 @@ lex_colon(struct lexer *lx)
 		v[lx->cur.nparams++] = (size_t)idx;
 	}
 	if (lx->d == SCRIPT_MYSQL)
-		snprintf(repl, sizeof(repl), "@");
+		snprintf(repl, sizeof(repl), "?");
 	else
 		snprintf(repl, sizeof(repl), "$%zu", k + 1);
 	sb_add(&lx->buf, lx->copied, (size_t)(lx->p - lx->copied));
 	sb_add(&lx->buf, repl, strlen(repl));
-	/* MySQL: "@" then the name, which stays in the text. */
-	lx->copied = lx->d == SCRIPT_MYSQL ? name : p;
-	lx->p = p;
+	lx->copied = lx->p = p;
 }
 
 /* Ends the statement before lx->p (which is at ';' or the end). */
@@ -370,16 +379,61 @@ lex_code(struct lexer *lx)
 		lx->nwords++;
 }
 
+/* A "DELIMITER xx" line of a MySQL script, before any statement text:
+ * what the mysql client understands, so that a script that runs there runs
+ * here.  Moves past it and returns true when there is one. */
+static bool
+lex_delimiter_line(struct lexer *lx)
+{
+	const char *p = lx->p, *w;
+	size_t n;
+
+	if (lx->d != SCRIPT_MYSQL || lx->started ||
+	    (size_t)(lx->end - p) < 10 || strncasecmp(p, "delimiter", 9) != 0 ||
+	    (p[9] != ' ' && p[9] != '\t'))
+		return false;
+	for (p += 9; p < lx->end && (*p == ' ' || *p == '\t'); p++)
+		;
+	for (w = p; p < lx->end && (unsigned char)*p > ' '; p++)
+		;
+	n = (size_t)(p - w);
+	if (n == 0 || n >= sizeof(lx->delim))
+		return false;
+	memcpy(lx->delim, w, n);
+	lx->delim[n] = '\0';
+	lx->delimlen = n == 1 && *w == ';' ? 0 : n;
+	while (p < lx->end && *p != '\n')
+		p++;
+	lx->p = lx->copied = p;
+	return true;
+}
+
+/* Whether the statement ends at lx->p, and the length of its terminator. */
+static size_t
+lex_at_end(const struct lexer *lx)
+{
+	if (lx->delimlen > 0)
+		return (size_t)(lx->end - lx->p) >= lx->delimlen &&
+			memcmp(lx->p, lx->delim, lx->delimlen) == 0
+		    ? lx->delimlen
+		    : 0;
+	return *lx->p == ';' && lx->paren <= 0 && lx->begin_depth == 0;
+}
+
 static void
 lex_token(struct lexer *lx)
 {
 	char c = *lx->p;
+	size_t n;
 
-	if (c == ';' && lx->paren <= 0 && lx->begin_depth == 0) {
+	if ((n = lex_at_end(lx)) > 0) {
 		lex_end_statement(lx);
-		lx->copied = ++lx->p;
+		lx->p += n;
+		lx->copied = lx->p;
 		return;
 	}
+	if (lex_delimiter_line(lx))
+		return;
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
 	    c == '\v') {
 		lx->line += c == '\n';
@@ -431,24 +485,4 @@ script_free(struct script *s)
 	}
 	free(s->stmts);
 	memset(s, 0, sizeof(*s));
-}
-
-char *
-script_join(const struct script *s)
-{
-	struct sbuf b = {NULL, 0, 0, false};
-	size_t i;
-
-	sb_add(&b, "", 0);
-	for (i = 0; i < s->n; i++) {
-		if (i > 0)
-			sb_add(&b, ";", 1);
-		sb_add(&b, s->stmts[i].sql, strlen(s->stmts[i].sql));
-	}
-	if (b.oom) {
-		free(b.p);
-		errno = ENOMEM;
-		return NULL;
-	}
-	return b.p;
 }

@@ -90,7 +90,17 @@ static const struct scase cases[] = {
 	{"/*!40101 SET NAMES utf8; */", "select 1"}, {1, 2}},
     {"mysql parameters", SCRIPT_MYSQL,
 	"select :a, @b := 1, ':a', `:a`, :window_end, :x", 1,
-	{"select @a, @b := 1, ':a', `:a`, @window_end, :x"}, {1}},
+	{"select ?, @b := 1, ':a', `:a`, ?, :x"}, {1}},
+    {"mysql delimiter", SCRIPT_MYSQL,
+	"select 1;\nDELIMITER $$\ncreate procedure p() begin select 1; "
+	"select ';$$'; end$$\ndelimiter ;\nselect 2; select 3",
+	4,
+	{"select 1", "create procedure p() begin select 1; select ';$$'; end",
+	    "select 2", "select 3"},
+	{1, 3, 5, 5}},
+    {"delimiter is only a line of its own", SCRIPT_MYSQL,
+	"select 1 as delimiter; select 2", 2,
+	{"select 1 as delimiter", "select 2"}, {1, 1}},
 };
 
 static void
@@ -159,19 +169,19 @@ test_words(void **state)
 }
 
 static void
-test_join(void **state)
+test_mysql_params(void **state)
 {
 	struct script s;
-	char *j;
 
 	(void)state;
-	assert_int_equal(script_parse(&s,
-			     "select 1 -- one\n; ; select :a -- end", SCRIPT_MYSQL,
+	assert_int_equal(script_parse(&s, "select :b, :a, :b", SCRIPT_MYSQL,
 			     names, 4),
 	    0);
-	j = script_join(&s);
-	assert_string_equal(j, "select 1 -- one\n;select @a -- end");
-	free(j);
+	assert_string_equal(s.stmts[0].sql, "select ?, ?, ?");
+	assert_int_equal(s.stmts[0].nparams, 3);
+	assert_int_equal(s.stmts[0].params[0], 3);
+	assert_int_equal(s.stmts[0].params[1], 2);
+	assert_int_equal(s.stmts[0].params[2], 3);
 	script_free(&s);
 }
 
@@ -182,7 +192,7 @@ main(void)
 	    cmocka_unit_test(test_cases),
 	    cmocka_unit_test(test_pg_param_order),
 	    cmocka_unit_test(test_words),
-	    cmocka_unit_test(test_join),
+	    cmocka_unit_test(test_mysql_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
