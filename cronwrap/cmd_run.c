@@ -71,8 +71,10 @@ cmd_run_job(const struct global *g, const struct job *job,
 		for (size_t i = 0; i < res.report.n; i++)
 			printf("%s\n", res.report.v[i]);
 		fflush(stdout);
-	}
-	cli_report_run(job, &res, req->live, cli->verbosity > 0);
+		for (size_t i = 0; i < res.warnings.n; i++)
+			cli_warn("%s", res.warnings.v[i]);
+	} else
+		cli_report_run(job, &res, req->live, cli->verbosity > 0);
 	run_result_free(&res);
 	return status;
 }

@@ -238,9 +238,13 @@ config_load_global(const char *path, struct global *g, struct diag *d)
 		return 0;
 	}
 	global_defaults(g, true);
-	g->file = xstrdup(path);
-	g->dir = path_dirname(path);
-	if (cfg_read_file(&cfg, path, d) < 0) {
+	/* Absolute, so that every path derived from it stays valid in a
+	 * job's working directory. */
+	g->file = realpath(path, NULL);
+	if (g->file == NULL)
+		g->file = xstrdup(path);
+	g->dir = path_dirname(g->file);
+	if (cfg_read_file(&cfg, g->file, d) < 0) {
 		global_free(g);
 		return -1;
 	}

@@ -125,6 +125,18 @@ describe_env(struct run *r)
 	return ret;
 }
 
+/* What the steps said in their dry runs, indented under the report. */
+static void
+report_output(struct run *r)
+{
+	char *tail = ring_join(&r->sink.tail, 0), *line, *save = NULL;
+
+	for (line = strtok_r(tail, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		say(r, "  | %s", line);
+	free(tail);
+}
+
 /* Plugins' own dry runs, in a scratch run directory. */
 static int
 dry_steps(struct run *r)
@@ -139,9 +151,11 @@ dry_steps(struct run *r)
 		return EX_SOFTWARE;
 	}
 	r->run_dir = xstrdup(tmpl);
-	sink_init(&r->sink, -1, r->job->name, r->rec.run_id, false, 0, 20,
-	    true);
+	sink_init(&r->sink, -1, r->job->name, r->rec.run_id, false, 0, 200,
+	    false);
 	st = run_steps(r, 1, &retryable);
+	sink_flush(&r->sink);
+	report_output(r);
 	sink_finish(&r->sink);
 	rm_rf(r->run_dir);
 	if (st == RS_SUCCEEDED) {
