@@ -2,42 +2,64 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/duration.h"
+
+/* Only plain decimal numbers: strtod alone would also take "0x10", "1e3",
+ * "inf" and leading spaces. */
+static bool
+plain_decimal(const char *s, size_t len)
+{
+	size_t digits = 0, dots = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (isdigit((unsigned char)s[i]))
+			digits++;
+		else if (s[i] == '.' && dots == 0)
+			dots++;
+		else
+			return false;
+	}
+	return digits > 0;
+}
 
 int
 duration_parse(const char *s, double *seconds)
 {
-	char *end;
+	size_t len;
 	double v, unit = 1;
 
-	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+	if (s == NULL || (len = strlen(s)) == 0)
 		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno == ERANGE || end == s || !isfinite(v) || v < 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-		break;
+	switch (s[len - 1]) {
 	case 's':
+		len--;
 		break;
 	case 'm':
 		unit = 60;
+		len--;
 		break;
 	case 'h':
 		unit = 3600;
+		len--;
 		break;
 	case 'd':
 		unit = 86400;
+		len--;
 		break;
-	default:
-		return -1;
 	}
-	if (*end != '\0' && end[1] != '\0')
+	if (!plain_decimal(s, len))
 		return -1;
-	*seconds = v * unit;
+	errno = 0;
+	v = strtod(s, NULL) * unit;
+	/* A unit can push a finite number to infinity: a timeout that would
+	 * never fire. */
+	if (errno == ERANGE || !isfinite(v))
+		return -1;
+	*seconds = v;
 	return 0;
 }
 
