@@ -1,0 +1,87 @@
+/*
+ * jobwalk.c - each job with its health, for "list" and "status".
+ */
+#include <stdio.h>
+
+#include "config.h"
+#include "jobwalk.h"
+#include "util/timeutil.h"
+
+/* One job: 0, 1 (fn said so), EX_CONFIG or EX_SOFTWARE. */
+static int
+jobwalk_one(struct jobwalk_item *it, struct state *st, bool marked,
+    int (*fn)(const struct jobwalk_item *it, void *arg), void *arg)
+{
+	struct job_health h;
+	struct job job;
+	char err[1024];
+	int ret;
+
+	if (cli_load_job(it->g, it->name, &job) != 0) {
+		it->job = NULL;
+		it->h = NULL;
+		fn(it, arg);
+		return EX_CONFIG;
+	}
+	if (health_get(it->g, st, marked, &job, it->now, &h, err,
+		sizeof err) < 0) {
+		cli_warn("%s", err);
+		ret = EX_SOFTWARE;
+	} else {
+		it->job = &job;
+		it->h = &h;
+		ret = fn(it, arg) != 0 ? 1 : 0;
+	}
+	health_free(&h);
+	job_free(&job);
+	return ret;
+}
+
+/* The worst of two outcomes: software, then config, then "problem". */
+static int
+jobwalk_worse(int a, int b)
+{
+	static const int order[] = {EX_SOFTWARE, EX_CONFIG, 1, 0};
+
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (a == order[i] || b == order[i])
+			return order[i];
+	return a;
+}
+
+int
+jobwalk(const struct cli *cli, const char *one,
+    int (*fn)(const struct jobwalk_item *it, void *arg), void *arg)
+{
+	struct strv names = STRV_INIT;
+	struct diag d = DIAG_INIT;
+	struct jobwalk_item it = {0};
+	struct global g;
+	struct state *st;
+	bool marked;
+	char err[1024];
+	int ret = 0;
+
+	if ((ret = cli_load_global(cli, &g)) != 0)
+		return ret;
+	if (one != NULL)
+		strv_push(&names, one);
+	else if (config_job_names(&g, &names, &d) < 0)
+		ret = EX_CONFIG;
+	cli_print_diag(&d);
+	diag_free(&d);
+	if (health_open(&g, one, &st, &marked, err, sizeof err) < 0) {
+		cli_warn("%s", err);
+		ret = EX_SOFTWARE;
+	}
+	it.g = &g;
+	it.now = now_real();
+	for (size_t i = 0; ret != EX_SOFTWARE && i < names.n; i++) {
+		it.name = names.v[i];
+		ret = jobwalk_worse(ret, jobwalk_one(&it, st, marked, fn, arg));
+	}
+	state_close(st);
+	strv_free(&names);
+	global_free(&g);
+	return ret;
+}

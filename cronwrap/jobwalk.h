@@ -1,0 +1,29 @@
+/*
+ * jobwalk.h - the loop shared by "list" and "status": load the global
+ * file, then each job (one, or all of jobs_dir in name order) with its
+ * health, and hand each to a function that makes its row.  A job whose
+ * file does not load has its diagnostics printed on stderr and is handed
+ * over with job and health NULL, so that it still shows.
+ */
+#ifndef CW_JOBWALK_H
+#define CW_JOBWALK_H
+
+#include "cli.h"
+#include "health.h"
+
+struct jobwalk_item {
+	const struct global *g;
+	const char *name;
+	const struct job *job;	     /* NULL: the file did not load */
+	const struct job_health *h;  /* NULL with job */
+	double now;
+};
+
+/* Calls fn for the job named one (all jobs when NULL).  Returns 0, 1 when
+ * fn returned non-zero for some job, EX_CONFIG when a file did not load
+ * (the global file: nothing was walked), EX_SOFTWARE when the state
+ * database could not be read. */
+int jobwalk(const struct cli *cli, const char *one,
+    int (*fn)(const struct jobwalk_item *it, void *arg), void *arg);
+
+#endif
