@@ -387,6 +387,11 @@ load_opts(struct cw_ctx *ctx, struct run_state *rs)
 	if (o->user == NULL)
 		o->user = r->user;
 	o->key_file = cw_conf_string(ctx, "key_file");
+	if (o->key_file && access(o->key_file, R_OK) < 0) {
+		cw_log(ctx, CW_LOG_ERR, "key_file %s: %s", o->key_file,
+		    strerror(errno));
+		return -1;
+	}
 	o->ca_file = cw_conf_string(ctx, "ca_file");
 	o->tls_verify = cw_conf_bool(ctx, "tls_verify", true);
 	if (!o->tls_verify &&

@@ -23,6 +23,10 @@
 /* Bigger than libcurl's 64 KiB default: fewer, larger writes. */
 #define UPLOAD_BUFFER (1024 * 1024L)
 
+/* libcurl's note when libssh2 cannot use key_file: wrong passphrase,
+ * unreadable file, key refused by the server. */
+#define KEY_FAILED "SSH public key authentication failed: "
+
 /* Keeps the last line of a server reply ("530 Login incorrect.") for
  * messages, and passes every line to the debug hook when asked. */
 static void
@@ -39,6 +43,9 @@ on_lines(struct xfer *x, const char *tag, const char *data, size_t size,
 		line[strcspn(line, "\r")] = '\0';
 		if (is_reply && line[0] != '\0')
 			snprintf(x->reply, sizeof(x->reply), "%s", line);
+		else if (strncmp(line, KEY_FAILED, strlen(KEY_FAILED)) == 0)
+			snprintf(x->key_note, sizeof(x->key_note), "%s",
+			    line + strlen(KEY_FAILED));
 		if (x->o.debug && x->base.hooks.debug && line[0] != '\0') {
 			char out[600];
 
@@ -249,6 +256,9 @@ describe(struct xfer *x, CURLcode rc, char *buf, size_t len)
 		    "which OpenSSH 8.8 and later refuse. Use an "
 		    "ed25519 key (ssh-keygen -t ed25519)",
 		    words, x->o.key_file);
+	else if (rc == CURLE_LOGIN_DENIED && x->key_note[0])
+		snprintf(buf, len, "login refused (%s; with key_file: %.200s)",
+		    words, x->key_note);
 	else if (rc == CURLE_LOGIN_DENIED)
 		snprintf(buf, len, "login refused (%s)", words);
 	else if (rc == CURLE_USE_SSL_FAILED)
@@ -269,6 +279,7 @@ xfer_perform(struct xfer *x, const char *what)
 
 	x->errbuf[0] = '\0';
 	x->reply[0] = '\0';
+	x->key_note[0] = '\0';
 	x->key_seen = false;
 	rc = curl_easy_perform(x->h);
 	if (rc == CURLE_OK)

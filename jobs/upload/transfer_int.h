@@ -21,6 +21,7 @@ struct xfer {
 	bool sftp;
 	char errbuf[CURL_ERROR_SIZE];
 	char reply[512];         /* the last line the server sent (FTP) */
+	char key_note[512];      /* why libssh2 refused key_file */
 	CURLcode last_rc;        /* of the last failed request */
 	struct hostkey_seen key; /* what the host key check found */
 	bool key_seen;

@@ -67,10 +67,12 @@ upload_items_new(struct cw_ctx *ctx, const struct upload_conf *c,
 	const char *const *in = cw_artifacts_in(ctx, n);
 
 	*items = NULL;
+	if (*n == 0 && cw_dry_run(ctx))
+		return CW_OK; /* the previous step wrote nothing: a dry run */
 	if (*n == 0) {
 		cw_log(ctx, CW_LOG_ERR,
-		    "nothing to upload: the previous step "
-		    "declared no artifacts");
+		    "nothing to upload: the previous step declared no "
+		    "artifacts");
 		return CW_FAIL;
 	}
 	if (c->remote_name && *n > 1) {
@@ -262,7 +264,7 @@ enum cw_status
 upload_dry_run(struct cw_ctx *ctx, const struct upload_conf *c,
     struct target *t, const struct upload_item *items, size_t n)
 {
-	struct listing l = {items, n, calloc(n, sizeof(bool)), 0};
+	struct listing l = {items, n, calloc(n + 1, sizeof(bool)), 0};
 	char *url = remote_url(&c->remote, "");
 	enum cw_status st = CW_OK;
 
@@ -273,15 +275,18 @@ upload_dry_run(struct cw_ctx *ctx, const struct upload_conf *c,
 		    url, l.entries);
 	} else if (t->err.missing && c->create_dirs) {
 		cw_log(ctx, CW_LOG_NOTICE,
-		    "dry run: %s does not exist; it "
-		    "would be created (%s)",
-		    url, t->err.msg);
+		    "dry run: %s does not exist; it would be created", url);
 	} else {
 		cw_log(ctx, CW_LOG_ERR, "%s", t->err.msg);
 		st = t->err.transient ? CW_TEMPFAIL : CW_FAIL;
 	}
 	for (size_t i = 0; st == CW_OK && i < n; i++)
 		dry_item(ctx, c, &items[i], l.exists[i]);
+	if (st == CW_OK && n == 0)
+		cw_log(ctx, CW_LOG_NOTICE,
+		    "dry run: the previous step produced no files in this dry "
+		    "run; its files would be uploaded to %s",
+		    url);
 	free(l.exists);
 	free(url);
 	return st;

@@ -235,10 +235,19 @@ class SshServer(Base):
                            check=True)
         subprocess.run(keygen + ["-t", "rsa", "-b", "2048", "-f",
                                  os.path.join(d, "client_rsa")], check=True)
+        self.passphrase = "a long pass phrase"
+        subprocess.run(["ssh-keygen", "-q", "-N", self.passphrase, "-C",
+                        "cwtest", "-t", "ed25519", "-f",
+                        os.path.join(d, "client_locked")], check=True)
+        self.passphrase_file = os.path.join(root, "passphrase")
+        with open(self.passphrase_file, "w") as f:
+            f.write(self.passphrase + "\n")
+        os.chmod(self.passphrase_file, 0o600)
         self.key_file = os.path.join(d, "client_ed25519")
         self.rsa_key_file = os.path.join(d, "client_rsa")
+        self.locked_key_file = os.path.join(d, "client_locked")
         with open(os.path.join(d, "authorized_keys"), "w") as out:
-            for k in ("client_ed25519", "client_rsa"):
+            for k in ("client_ed25519", "client_rsa", "client_locked"):
                 with open(os.path.join(d, k + ".pub")) as f:
                     out.write(f.read())
         self.upload_root = _user_dir(os.path.join(d, "incoming"), pw)

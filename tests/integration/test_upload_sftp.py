@@ -31,6 +31,29 @@ def test_sftp_key(project, sftp_server):
     assert_uploaded(local, {"bykey.bin": data["data.bin"]})
 
 
+def test_sftp_key_with_passphrase(project, sftp_server):
+    srv = sftp_server
+    path, local = srv.new_dir()
+    files = upload_job(project, "up", sftp_settings(
+        srv, path, key_file=srv.locked_key_file,
+        passphrase_file=srv.passphrase_file))
+    project.run("run", "up", check=0)
+    assert_uploaded(local, files)
+
+
+def test_sftp_wrong_passphrase_is_explained(project, sftp_server):
+    srv = sftp_server
+    path, local = srv.new_dir()
+    upload_job(project, "up", sftp_settings(
+        srv, path, key_file=srv.locked_key_file,
+        passphrase_file=srv.wrong_password_file))
+    p = project.run("run", "up")
+    assert p.returncode != 0
+    assert "login refused" in p.stderr and "passphrase" in p.stderr, \
+        p.stderr
+    assert listing(local) == []
+
+
 def test_sftp_replaces_an_existing_file(project, sftp_server):
     """SFTP rename does not overwrite: the plugin removes the old file
     first, and the new one lands whole."""
