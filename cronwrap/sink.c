@@ -125,9 +125,22 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len,
 	}
 	set_stamp(s, now);
 	while (len > 0) {
-		const char *nl = memchr(data, '\n', len);
-		size_t seg = nl ? (size_t)(nl - data) : len, used;
+		const char *nl;
+		size_t seg, used;
 
+		if (*plen == SINK_LINE_MAX) {
+			/* A full line: cut here, unless its newline is what
+			 * comes next (then it was exactly full). */
+			emit_line(s, stream, part, *plen);
+			*plen = 0;
+			if (*data == '\n') {
+				data++;
+				len--;
+			}
+			continue;
+		}
+		nl = memchr(data, '\n', len);
+		seg = nl ? (size_t)(nl - data) : len;
 		if (*plen == 0 && nl != NULL && seg <= SINK_LINE_MAX) {
 			emit_line(s, stream, data, seg); /* whole line, no copy */
 			used = seg + 1;
@@ -141,10 +154,6 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len,
 				emit_line(s, stream, part, *plen);
 				*plen = 0;
 				used++; /* the newline */
-			} else if (*plen == SINK_LINE_MAX) {
-				/* A long line is cut, not held in memory. */
-				emit_line(s, stream, part, *plen);
-				*plen = 0;
 			}
 		}
 		data += used;
