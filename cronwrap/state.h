@@ -104,6 +104,12 @@ void state_runs_free(struct run_record *runs, size_t n);
  * Returns 1, 0 or -1 like state_run_get(). */
 int state_run_latest(struct state *st, const char *job, unsigned status_mask,
     double since, struct run_record *out);
+/* The latest (newest start) successful run of job whose window covers the
+ * instant t: window_start < t <= window_end, so that it loaded the data up
+ * to t (a "requires" of succeeded = "window").  Runs without a window never
+ * cover anything.  Returns 1, 0 or -1 like state_run_get(). */
+int state_run_covering(
+    struct state *st, const char *job, time_t t, struct run_record *out);
 /* Consecutive failures of job, counted from its newest finished run back to
  * the latest success (skips are not counted and do not break the chain;
  * running rows are ignored). */

@@ -274,6 +274,26 @@ state_run_latest(struct state *st, const char *job, unsigned status_mask,
 }
 
 int
+state_run_covering(
+    struct state *st, const char *job, time_t t, struct run_record *out)
+{
+	sqlite3_stmt *stmt;
+
+	memset(out, 0, sizeof *out);
+	if (st->db == NULL)
+		return 0;
+	stmt = state_stmt(st, SQ_RUN_COVERING,
+	    "SELECT " STATE_RUN_COLS " FROM runs"
+	    " WHERE job = ?1 AND status = 'succeeded'"
+	    " AND window_start < ?2 AND window_end >= ?2" RUN_ORDER " LIMIT 1");
+	if (stmt == NULL)
+		return -1;
+	state_bind_text(stmt, 1, job);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t);
+	return state_run_fetch(st, stmt, out);
+}
+
+int
 state_runs_list(struct state *st, const char *job, size_t limit,
     struct run_record **out, size_t *n)
 {

@@ -561,6 +561,66 @@ test_latest_mask(void **state)
 	}
 }
 
+/* A run of job with a window, inserted with its status. */
+static void
+insert_window_run(struct state *st, const char *job, double start,
+    enum run_status status, time_t wstart, time_t wend)
+{
+	struct run_record r;
+
+	mkrun(&r, job, start, status, 1);
+	r.has_window = true;
+	r.window_start = wstart;
+	r.window_end = wend;
+	if (state_run_insert(st, &r) < 0)
+		fail_msg("insert: %s", state_error(st));
+	run_record_free(&r);
+}
+
+static void
+test_covering(void **state)
+{
+	struct fixture *f = *state;
+	struct run_record r;
+	static const struct {
+		time_t t;
+		double start; /* of the run found, 0 = none */
+	} cases[] = {
+	    /* (1000, 2000] succeeded twice: the newer start wins. */
+	    {1500, 2600},
+	    {2000, 2600},
+	    /* The start of a window is not in it. */
+	    {1000, 0},
+	    /* (2000, 3000] only failed; (3000, 4000] is running. */
+	    {2500, 0},
+	    {3500, 0},
+	    /* (0, 5000] succeeded as another job. */
+	    {4500, 0},
+	    {999, 0},
+	};
+
+	insert_window_run(f->st, "a", 2100, RS_SUCCEEDED, 1000, 2000);
+	insert_window_run(f->st, "a", 2600, RS_SUCCEEDED, 1000, 2000);
+	insert_window_run(f->st, "a", 3100, RS_FAILED, 2000, 3000);
+	insert_window_run(f->st, "a", 4100, RS_RUNNING, 3000, 4000);
+	insert_window_run(f->st, "b", 5100, RS_SUCCEEDED, 0, 5000);
+	/* A success without a window covers nothing. */
+	insert_run(f->st, "a", 6000, RS_SUCCEEDED, 1, NULL);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int found = state_run_covering(f->st, "a", cases[i].t, &r);
+
+		assert_int_equal(found, cases[i].start > 0);
+		if (found == 1) {
+			assert_string_equal(r.job, "a");
+			assert_true(r.start == cases[i].start);
+			assert_true(r.has_window);
+			assert_true(r.window_start < cases[i].t);
+			assert_true(r.window_end >= cases[i].t);
+		}
+		run_record_free(&r);
+	}
+}
+
 static void
 test_consecutive_failures(void **state)
 {
@@ -924,6 +984,7 @@ main(void)
 	    TO(test_begin_update_get),
 	    TO(test_list_order),
 	    TO(test_latest_mask),
+	    TO(test_covering),
 	    TO(test_consecutive_failures),
 	    TO(test_mark_crashed),
 	    TO(test_alert_roundtrip),
