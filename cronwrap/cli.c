@@ -91,7 +91,7 @@ cli_param(const char *arg, struct kv *params)
 	key = xstrndup(arg, (size_t)(eq - arg));
 	for (const char *p = key; *p; p++)
 		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+		        (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
 			free(key);
 			return -1;
 		}
@@ -111,9 +111,9 @@ cli_window(const char *arg, time_t *start, time_t *end)
 		return -1;
 	first = xstrndup(arg, (size_t)(slash - arg));
 	ret = iso8601_parse(first, start) < 0 ||
-		    iso8601_parse(slash + 1, end) < 0 || *end <= *start
-	    ? -1
-	    : 0;
+	              iso8601_parse(slash + 1, end) < 0 || *end <= *start
+	          ? -1
+	          : 0;
 	free(first);
 	return ret;
 }

@@ -16,7 +16,7 @@
 
 struct cli {
 	const char *config; /* -c FILE */
-	int verbosity;	    /* -1 quiet, 0, 1 verbose */
+	int verbosity;      /* -1 quiet, 0, 1 verbose */
 };
 
 struct command {

@@ -13,8 +13,8 @@
 #define SUMMARY_TAIL 20
 
 static void
-what_happened(const struct job *job, const struct run_result *res, char *buf,
-    size_t len)
+what_happened(
+    const struct job *job, const struct run_result *res, char *buf, size_t len)
 {
 	char dur[32];
 
@@ -53,7 +53,7 @@ what_happened(const struct job *job, const struct run_result *res, char *buf,
 static void
 print_tail(const char *tail)
 {
-	const char *p = tail, *start;
+	const char *p, *start;
 	size_t lines = 0;
 
 	for (const char *q = tail; *q; q++)
@@ -70,11 +70,10 @@ print_tail(const char *tail)
 }
 
 void
-cli_report_run(const struct job *job, const struct run_result *res,
-    bool live, bool verbose)
+cli_report_run(const struct job *job, const struct run_result *res, bool live,
+    bool verbose)
 {
-	bool failed = res->status != RS_SUCCEEDED &&
-	    res->status != RS_SKIPPED;
+	bool failed = res->status != RS_SUCCEEDED && res->status != RS_SKIPPED;
 	char what[1024];
 
 	for (size_t i = 0; i < res->warnings.n; i++)

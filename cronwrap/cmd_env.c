@@ -51,19 +51,21 @@ window_now(const struct job *job, struct run_vars *rv)
 	char err[256];
 
 	if (job->schedule == NULL ||
-	    schedule_parse(job->schedule, job->schedule_tz, &sch, err,
-		sizeof err) < 0)
+	    schedule_parse(
+	        job->schedule, job->schedule_tz, &sch, err, sizeof err) < 0)
 		return;
 	rv->has_window = schedule_window(sch, time(NULL), &rv->window_start,
-			     &rv->window_end) == 0;
+	                     &rv->window_end) == 0;
 	schedule_free(sch);
 }
 
 static int
 show_env(const struct job *job, bool diff)
 {
-	struct run_vars rv = {.job = job->name, .run_id = "(per run)",
-	    .attempt = 1, .run_dir = "(per run)"};
+	struct run_vars rv = {.job = job->name,
+	    .run_id = "(per run)",
+	    .attempt = 1,
+	    .run_dir = "(per run)"};
 	struct diag d = DIAG_INIT;
 	struct kv env = KV_INIT;
 	struct runas ru;
@@ -106,8 +108,8 @@ cmd_env(const struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (ch == 'h')
 			return cli_help("env", "  --diff   compare with the "
-					       "caller's environment (+ added, "
-					       "- removed, ~ changed)\n");
+			                       "caller's environment (+ added, "
+			                       "- removed, ~ changed)\n");
 		if (ch == 'V')
 			return printf("cronwrap %s\n", CW_VERSION) < 0;
 		if (ch != 'd')

@@ -67,7 +67,7 @@ env_option(struct exec_keys *k, const char *arg)
 	name = xstrndup(arg, (size_t)(eq - arg));
 	for (const char *p = name; *p; p++)
 		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+		        (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
 			free(name);
 			return -1;
 		}
@@ -100,29 +100,70 @@ static int
 exec_option(struct exec_keys *k, int ch, const char *arg)
 {
 	switch (ch) {
-	case 't': add_str(&k->top, "timeout", arg); break;
-	case 'k': add_str(&k->top, "kill_after", arg); break;
-	case 'w': add_str(&k->top, "wait_timeout", arg); break;
-	case 'l': add_str(&k->top, "lock", arg); break;
-	case 'C': add_str(&k->top, "concurrency", arg); break;
-	case 'u': add_str(&k->top, "user", arg); break;
-	case 'd': add_str(&k->top, "workdir", arg); break;
-	case 'm': add_str(&k->top, "umask", arg); break;
-	case 'o': add_str(&k->top, "cron_output", arg); break;
-	case 's': add_str(&k->top, "schedule", arg); break;
-	case 'r': return add_num(&k->retry, "attempts", arg, false);
-	case 'R': add_str(&k->retry, "delay", arg); break;
-	case 'B': return add_num(&k->retry, "backoff", arg, true);
-	case 'M': add_str(&k->retry, "max_delay", arg); break;
-	case 'J': strbuf_printf(&k->retry, "jitter = true;\n"); break;
-	case 'n': return add_num(&k->top, "nice", arg, false);
-	case 'p': add_str(&k->env_more, "path", arg); break;
-	case 'N': strbuf_printf(&k->env_more, "clear = false;\n"); break;
-	case 'f': add_list_item(&k->env_files, arg); break;
-	case 'K': add_list_item(&k->env_keep, arg); break;
-	case 'T': add_list_item(&k->mail_to, arg); break;
-	case 'e': return env_option(k, arg);
-	default: return 1;
+	case 't':
+		add_str(&k->top, "timeout", arg);
+		break;
+	case 'k':
+		add_str(&k->top, "kill_after", arg);
+		break;
+	case 'w':
+		add_str(&k->top, "wait_timeout", arg);
+		break;
+	case 'l':
+		add_str(&k->top, "lock", arg);
+		break;
+	case 'C':
+		add_str(&k->top, "concurrency", arg);
+		break;
+	case 'u':
+		add_str(&k->top, "user", arg);
+		break;
+	case 'd':
+		add_str(&k->top, "workdir", arg);
+		break;
+	case 'm':
+		add_str(&k->top, "umask", arg);
+		break;
+	case 'o':
+		add_str(&k->top, "cron_output", arg);
+		break;
+	case 's':
+		add_str(&k->top, "schedule", arg);
+		break;
+	case 'r':
+		return add_num(&k->retry, "attempts", arg, false);
+	case 'R':
+		add_str(&k->retry, "delay", arg);
+		break;
+	case 'B':
+		return add_num(&k->retry, "backoff", arg, true);
+	case 'M':
+		add_str(&k->retry, "max_delay", arg);
+		break;
+	case 'J':
+		strbuf_printf(&k->retry, "jitter = true;\n");
+		break;
+	case 'n':
+		return add_num(&k->top, "nice", arg, false);
+	case 'p':
+		add_str(&k->env_more, "path", arg);
+		break;
+	case 'N':
+		strbuf_printf(&k->env_more, "clear = false;\n");
+		break;
+	case 'f':
+		add_list_item(&k->env_files, arg);
+		break;
+	case 'K':
+		add_list_item(&k->env_keep, arg);
+		break;
+	case 'T':
+		add_list_item(&k->mail_to, arg);
+		break;
+	case 'e':
+		return env_option(k, arg);
+	default:
+		return 1;
 	}
 	return 0;
 }
@@ -242,12 +283,13 @@ cmd_exec(const struct cli *cli, int argc, char **argv)
 
 	req.params = &params;
 	while (status == 0 &&
-	    (ch = getopt_long(argc, argv, "+h", exec_opts, NULL)) != -1) {
+	       (ch = getopt_long(argc, argv, "+h", exec_opts, NULL)) != -1) {
 		if (ch == 'h' || ch == 'V') {
 			exec_keys_free(&k);
 			kv_free(&params);
-			return ch == 'h' ? cli_help("exec", exec_options)
-					 : printf("cronwrap %s\n", CW_VERSION) < 0;
+			return ch == 'h'
+			           ? cli_help("exec", exec_options)
+			           : printf("cronwrap %s\n", CW_VERSION) < 0;
 		}
 		if (ch == 'a') {
 			name = optarg;
@@ -261,8 +303,9 @@ cmd_exec(const struct cli *cli, int argc, char **argv)
 	if (status == 0 && optind >= argc)
 		status = cli_usage("exec", "expected -- CMD [ARG]...");
 	if (status == 0 && !config_valid_name(exec_name(name, argv[optind])))
-		status = cli_usage("exec", "bad job name \"%s\" (letters, "
-					   "digits, '.', '_', '-')",
+		status = cli_usage("exec",
+		    "bad job name \"%s\" (letters, "
+		    "digits, '.', '_', '-')",
 		    exec_name(name, argv[optind]));
 	if (status == 0 && (status = cli_load_global(cli, &g)) == 0) {
 		status = exec_build(&g, exec_name(name, argv[optind]), &k,

@@ -23,8 +23,8 @@ static const char run_options[] =
 /* Parses the options shared by run and exec into req; returns 0, 1 for an
  * option it does not know (left to the caller), or EX_USAGE. */
 int
-cmd_run_option(const char *cmd, int ch, struct run_request *req,
-    struct kv *params)
+cmd_run_option(
+    const char *cmd, int ch, struct run_request *req, struct kv *params)
 {
 	switch (ch) {
 	case 'D':
@@ -35,15 +35,17 @@ cmd_run_option(const char *cmd, int ch, struct run_request *req,
 		return 0;
 	case 'P':
 		if (cli_param(optarg, params) < 0)
-			return cli_usage(cmd, "--param %s: expected KEY=VALUE "
-					      "(KEY of letters, digits, _)",
+			return cli_usage(cmd,
+			    "--param %s: expected KEY=VALUE "
+			    "(KEY of letters, digits, _)",
 			    optarg);
 		return 0;
 	case 'W':
-		if (cli_window(optarg, &req->window_start,
-			&req->window_end) < 0)
-			return cli_usage(cmd, "--window %s: expected START/END "
-					      "in ISO 8601, START before END",
+		if (cli_window(optarg, &req->window_start, &req->window_end) <
+		    0)
+			return cli_usage(cmd,
+			    "--window %s: expected START/END "
+			    "in ISO 8601, START before END",
 			    optarg);
 		req->has_window = true;
 		return 0;
@@ -106,7 +108,7 @@ cmd_run(const struct cli *cli, int argc, char **argv)
 		if ((status = cmd_run_option("run", ch, &req, &params)) != 0) {
 			kv_free(&params);
 			return status == 1 ? cli_usage("run", "bad option")
-					   : status;
+			                   : status;
 		}
 	}
 	if (optind != argc - 1) {

@@ -19,8 +19,8 @@
 static bool
 secret_name(const char *name)
 {
-	static const char *const words[] = {"pass", "secret", "token", "key",
-	    "credential", NULL};
+	static const char *const words[] = {
+	    "pass", "secret", "token", "key", "credential", NULL};
 
 	if (strstr(name, "_file") != NULL || strstr(name, "_FILE") != NULL)
 		return false;
@@ -82,20 +82,22 @@ show_env(const struct job_env *e)
 static void
 show_mail(const struct mail_conf *m)
 {
-	static const char *const ev[] = {"failure", "timeout", "precondition",
-	    "crash", "recovery"};
+	static const char *const ev[] = {
+	    "failure", "timeout", "precondition", "crash", "recovery"};
 	struct strv on = STRV_INIT;
 
 	for (int i = 0; i < 5; i++)
 		if (m->on & (1u << i))
 			strv_push(&on, ev[i]);
 	printf("mail = {\n");
-	p_str("  ", "transport", m->transport == MAIL_SMTP ? "smtp" : "sendmail");
+	p_str(
+	    "  ", "transport", m->transport == MAIL_SMTP ? "smtp" : "sendmail");
 	p_str("  ", "smtp_server", m->smtp_server);
 	printf("  smtp_port = %d;\n", m->smtp_port);
-	p_str("  ", "starttls", m->starttls == STARTTLS_NO ? "no"
-		: m->starttls == STARTTLS_TRY		  ? "try"
-							  : "require");
+	p_str("  ", "starttls",
+	    m->starttls == STARTTLS_NO    ? "no"
+	    : m->starttls == STARTTLS_TRY ? "try"
+	                                  : "require");
 	p_str("  ", "smtp_user", m->smtp_user);
 	p_str("  ", "smtp_password_file", m->smtp_password_file);
 	p_str("  ", "from", m->from);
@@ -108,8 +110,8 @@ show_mail(const struct mail_conf *m)
 }
 
 static void
-show_setting(const struct global *g, const struct step *st,
-    const struct setting *s)
+show_setting(
+    const struct global *g, const struct step *st, const struct setting *s)
 {
 	if (plugin_setting_secret(g, st, s->key) ||
 	    (s->type == SET_STRING && secret_name(s->key))) {
@@ -176,7 +178,7 @@ show_requires(const struct job *job)
 			else
 				printf(" succeeded = \"%s\";",
 				    r->succeeded == SUCC_LAST ? "last"
-							      : "window");
+				                              : "window");
 		} else if (r->kind == REQ_FILE) {
 			printf(" file = \"%s\";", r->file);
 			if (r->newer_than_window)
@@ -228,8 +230,8 @@ show_job(const struct global *g, const struct job *job)
 		show_requires(job);
 	show_mail(&job->mail);
 	p_str("", "cron_output", cron_output_name(job->cron_output));
-	printf("nice = %d;\numask = \"%03o\";\n", job->nice,
-	    (unsigned)job->umask);
+	printf(
+	    "nice = %d;\numask = \"%03o\";\n", job->nice, (unsigned)job->umask);
 }
 
 int

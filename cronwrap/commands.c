@@ -7,8 +7,8 @@
 
 const struct command commands[] = {
     {"run", cmd_run,
-	"run JOB [--dry-run] [--force] [--param KEY=VALUE]... "
-	"[--window START/END]"},
+        "run JOB [--dry-run] [--force] [--param KEY=VALUE]... "
+        "[--window START/END]"},
     {"exec", cmd_exec, "exec [--name NAME] [JOB OPTIONS] -- CMD [ARG]..."},
     {"check", cmd_check, "check [JOB]..."},
     {"show", cmd_show, "show JOB"},

@@ -20,8 +20,8 @@ int cmd_crontab(const struct cli *cli, int argc, char **argv);
 int cmd_prune(const struct cli *cli, int argc, char **argv);
 
 /* Shared by run and exec (cmd_run.c). */
-int cmd_run_option(const char *cmd, int ch, struct run_request *req,
-    struct kv *params);
+int cmd_run_option(
+    const char *cmd, int ch, struct run_request *req, struct kv *params);
 int cmd_run_job(const struct global *g, const struct job *job,
     struct run_request *req, const struct cli *cli);
 

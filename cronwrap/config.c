@@ -24,8 +24,8 @@ config_valid_name(const char *name)
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!(*p == '.' || *p == '_' || *p == '-' ||
-			(*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			(*p >= '0' && *p <= '9')))
+		        (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		        (*p >= '0' && *p <= '9')))
 			return false;
 	return strlen(name) <= 128;
 }
@@ -105,8 +105,8 @@ load_job_file(const struct global *g, const char *name, const char *path,
 }
 
 int
-config_load_job(const struct global *g, const char *name, struct job *job,
-    struct diag *d)
+config_load_job(
+    const struct global *g, const char *name, struct job *job, struct diag *d)
 {
 	char *path;
 	int ret;
@@ -131,8 +131,8 @@ config_load_job(const struct global *g, const char *name, struct job *job,
 }
 
 int
-config_job_from_text(const struct global *g, const char *name,
-    const char *text, struct strv *argv, struct job *job, struct diag *d)
+config_job_from_text(const struct global *g, const char *name, const char *text,
+    struct strv *argv, struct job *job, struct diag *d)
 {
 	config_t cfg;
 	int ret;

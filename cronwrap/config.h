@@ -20,13 +20,13 @@
 int config_load_global(const char *path, struct global *g, struct diag *d);
 
 /* The names of the jobs in jobs_dir (files NAME.conf), sorted. */
-int config_job_names(const struct global *g, struct strv *names,
-    struct diag *d);
+int config_job_names(
+    const struct global *g, struct strv *names, struct diag *d);
 
 /* Loads jobs_dir/NAME.conf over the built-in and global defaults.
  * Returns 0, or -1 with diagnostics in d (job is then freed). */
-int config_load_job(const struct global *g, const char *name, struct job *job,
-    struct diag *d);
+int config_load_job(
+    const struct global *g, const char *name, struct job *job, struct diag *d);
 
 /* A job for "cronwrap exec": name and argv from the command line, other keys
  * from options already turned into a libconfig text by the caller.  */

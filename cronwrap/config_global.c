@@ -28,8 +28,8 @@ mail_defaults(struct mail_conf *m)
 	m->smtp_port = 25;
 	m->starttls = STARTTLS_TRY;
 	m->from = xstrdup("cronwrap@%h");
-	m->on = EV_FAILURE | EV_TIMEOUT | EV_PRECONDITION | EV_CRASH |
-	    EV_RECOVERY;
+	m->on =
+	    EV_FAILURE | EV_TIMEOUT | EV_PRECONDITION | EV_CRASH | EV_RECOVERY;
 	m->after_failures = 1;
 	m->repeat_every = 3600;
 	m->tail_lines = 100;
@@ -114,9 +114,9 @@ syslog_facility(void *o, const config_setting_t *s, struct diag *d)
 	static const char *const names[] = {"cron", "daemon", "user", "local0",
 	    "local1", "local2", "local3", "local4", "local5", "local6",
 	    "local7", NULL};
-	static const int values[] = {LOG_CRON, LOG_DAEMON, LOG_USER,
-	    LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	    LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+	static const int values[] = {LOG_CRON, LOG_DAEMON, LOG_USER, LOG_LOCAL0,
+	    LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5,
+	    LOG_LOCAL6, LOG_LOCAL7};
 	int v;
 
 	if (cfg_enum(s, d, names, &v) < 0)
@@ -146,8 +146,7 @@ g_syslog(void *o, const config_setting_t *s, struct diag *d)
 static int
 g_cron_output(void *o, const config_setting_t *s, struct diag *d)
 {
-	static const char *const names[] = {"failure", "always", "never",
-	    NULL};
+	static const char *const names[] = {"failure", "always", "never", NULL};
 	int v;
 
 	if (cfg_enum(s, d, names, &v) < 0)

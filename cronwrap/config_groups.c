@@ -92,7 +92,7 @@ env_name_ok(const char *name)
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+		        (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
 			return false;
 	return true;
 }
@@ -107,7 +107,8 @@ env_set(void *o, const config_setting_t *s, struct diag *d)
 		return -1;
 	n = config_setting_length(s);
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *m = config_setting_get_elem(s, (unsigned)i);
+		const config_setting_t *m =
+		    config_setting_get_elem(s, (unsigned)i);
 		char *v = NULL;
 
 		if (cfg_string(m, d, &v) < 0) {

@@ -11,10 +11,9 @@
 int cfg_retry(struct retry *r, const config_setting_t *s, struct diag *d);
 int cfg_env(struct job_env *e, const config_setting_t *s, struct diag *d);
 int cfg_mail(struct mail_conf *m, const config_setting_t *s, struct diag *d);
-int cfg_notify(struct notify_conf *n, const config_setting_t *s,
-    struct diag *d);
-int cfg_ping(struct notify_conf *n, const config_setting_t *s,
-    struct diag *d);
+int cfg_notify(
+    struct notify_conf *n, const config_setting_t *s, struct diag *d);
+int cfg_ping(struct notify_conf *n, const config_setting_t *s, struct diag *d);
 int cfg_requires(struct job *job, const config_setting_t *s, struct diag *d);
 int cfg_steps(struct job *job, const config_setting_t *s, struct diag *d);
 

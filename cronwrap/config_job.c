@@ -85,8 +85,8 @@ k_kill_after(void *o, const config_setting_t *s, struct diag *d)
 static int
 k_concurrency(void *o, const config_setting_t *s, struct diag *d)
 {
-	static const char *const names[] = {"skip", "wait", "replace",
-	    "allow", NULL};
+	static const char *const names[] = {
+	    "skip", "wait", "replace", "allow", NULL};
 	int v;
 
 	if (cfg_enum(s, d, names, &v) < 0)
@@ -186,8 +186,7 @@ k_on_failure(void *o, const config_setting_t *s, struct diag *d)
 static int
 k_cron_output(void *o, const config_setting_t *s, struct diag *d)
 {
-	static const char *const names[] = {"failure", "always", "never",
-	    NULL};
+	static const char *const names[] = {"failure", "always", "never", NULL};
 	int v;
 
 	if (cfg_enum(s, d, names, &v) < 0)
@@ -237,11 +236,13 @@ k_umask(void *o, const config_setting_t *s, struct diag *d)
 	    {"unmet_poll", k_unmet_poll}, {"mail", k_mail},                    \
 	    {"notify", k_notify}, {"ping", k_ping},                            \
 	    {"on_failure", k_on_failure}, {"cron_output", k_cron_output},      \
-	    {"nice", k_nice}, {"umask", k_umask}
+	    {"nice", k_nice},                                                  \
+	{                                                                      \
+		"umask", k_umask                                               \
+	}
 
 int
-config_job_keys(struct job *job, const config_setting_t *group,
-    struct diag *d)
+config_job_keys(struct job *job, const config_setting_t *group, struct diag *d)
 {
 	static const struct cfg_key keys[] = {
 	    {"description", k_description},
@@ -257,8 +258,8 @@ config_job_keys(struct job *job, const config_setting_t *group,
 }
 
 int
-config_default_keys(struct job *job, const config_setting_t *group,
-    struct diag *d)
+config_default_keys(
+    struct job *job, const config_setting_t *group, struct diag *d)
 {
 	static const struct cfg_key keys[] = {
 	    COMMON_KEYS,
@@ -271,15 +272,15 @@ config_default_keys(struct job *job, const config_setting_t *group,
 /* The schedule is checked by the schedule engine itself, so that check and
  * run agree on what is valid. */
 static int
-config_check_schedule(struct job *job, const config_setting_t *root,
-    struct diag *d)
+config_check_schedule(
+    struct job *job, const config_setting_t *root, struct diag *d)
 {
 	const config_setting_t *s = config_setting_get_member(root, "schedule");
 	struct schedule *sch;
 	char err[256];
 
-	if (schedule_parse(job->schedule, job->schedule_tz, &sch, err,
-		sizeof err) < 0) {
+	if (schedule_parse(
+	        job->schedule, job->schedule_tz, &sch, err, sizeof err) < 0) {
 		diag_add(d, cfg_file(root), s != NULL ? cfg_line(s) : 0,
 		    "schedule: %s", err);
 		return -1;
@@ -290,11 +291,11 @@ config_check_schedule(struct job *job, const config_setting_t *root,
 
 /* What only the whole job can tell: one way to run, a valid schedule. */
 int
-config_job_validate(struct job *job, const config_setting_t *root,
-    struct diag *d)
+config_job_validate(
+    struct job *job, const config_setting_t *root, struct diag *d)
 {
-	int ways = (job->command.n > 0) + (job->shell != NULL) +
-	    (job->nsteps > 0);
+	int ways =
+	    (job->command.n > 0) + (job->shell != NULL) + (job->nsteps > 0);
 	const char *file = cfg_file(root);
 
 	if (ways == 0) {

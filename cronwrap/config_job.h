@@ -8,11 +8,11 @@
 
 #include "config.h"
 
-int config_job_keys(struct job *job, const config_setting_t *group,
-    struct diag *d);
-int config_default_keys(struct job *job, const config_setting_t *group,
-    struct diag *d);
-int config_job_validate(struct job *job, const config_setting_t *root,
-    struct diag *d);
+int config_job_keys(
+    struct job *job, const config_setting_t *group, struct diag *d);
+int config_default_keys(
+    struct job *job, const config_setting_t *group, struct diag *d);
+int config_job_validate(
+    struct job *job, const config_setting_t *root, struct diag *d);
 
 #endif

@@ -76,8 +76,8 @@ mail_to(void *o, const config_setting_t *s, struct diag *d)
 static int
 mail_on(void *o, const config_setting_t *s, struct diag *d)
 {
-	static const char *const names[] = {"failure", "timeout",
-	    "precondition", "crash", "recovery", NULL};
+	static const char *const names[] = {
+	    "failure", "timeout", "precondition", "crash", "recovery", NULL};
 	struct strv v = STRV_INIT;
 	unsigned bits = 0;
 	int ret = 0;
@@ -91,8 +91,9 @@ mail_on(void *o, const config_setting_t *s, struct diag *d)
 			if (strcmp(names[k], v.v[i]) == 0)
 				break;
 		if (names[k] == NULL) {
-			cfg_err(d, s, "unknown event \"%s\" (one of: failure, "
-				      "timeout, precondition, crash, recovery)",
+			cfg_err(d, s,
+			    "unknown event \"%s\" (one of: failure, "
+			    "timeout, precondition, crash, recovery)",
 			    v.v[i]);
 			ret = -1;
 		} else

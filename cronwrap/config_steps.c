@@ -95,12 +95,13 @@ req_contains(void *o, const config_setting_t *s, struct diag *d)
 static int
 req_kind(struct requirement *r, const config_setting_t *s, struct diag *d)
 {
-	int kinds = (r->job != NULL) + (r->file != NULL) +
-	    (r->command.n > 0) + (r->url != NULL);
+	int kinds = (r->job != NULL) + (r->file != NULL) + (r->command.n > 0) +
+	            (r->url != NULL);
 
 	if (kinds != 1) {
-		cfg_err(d, s, "a requirement needs exactly one of job, file, "
-			      "command, url");
+		cfg_err(d, s,
+		    "a requirement needs exactly one of job, file, "
+		    "command, url");
 		return -1;
 	}
 	if (r->job != NULL) {
@@ -118,7 +119,8 @@ req_kind(struct requirement *r, const config_setting_t *s, struct diag *d)
 	else
 		r->kind = REQ_URL;
 	if (r->kind != REQ_JOB && (r->succeeded != SUCC_NONE || r->within)) {
-		cfg_err(d, s, "succeeded and within apply to a job requirement");
+		cfg_err(
+		    d, s, "succeeded and within apply to a job requirement");
 		return -1;
 	}
 	if (r->kind != REQ_FILE && (r->newer_than_window || r->min_size)) {
@@ -158,7 +160,8 @@ cfg_requires(struct job *job, const config_setting_t *s, struct diag *d)
 	job_free_requires(job);
 	job->requires = xcalloc((size_t)n, sizeof *job->requires);
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const config_setting_t *e =
+		    config_setting_get_elem(s, (unsigned)i);
 		struct requirement *r = &job->requires[job->nrequires++];
 
 		r->src_file = xstrdup(cfg_file(e));
@@ -180,8 +183,8 @@ step_setting(struct step *st, const config_setting_t *m, struct diag *d)
 	struct setting *set;
 	int t = config_setting_type(m);
 
-	st->settings = xreallocarray(st->settings, st->nsettings + 1,
-	    sizeof *st->settings);
+	st->settings = xreallocarray(
+	    st->settings, st->nsettings + 1, sizeof *st->settings);
 	set = &st->settings[st->nsettings];
 	memset(set, 0, sizeof *set);
 	set->line = cfg_line(m);
@@ -210,8 +213,9 @@ step_setting(struct step *st, const config_setting_t *m, struct diag *d)
 			return -1;
 		break;
 	default:
-		cfg_err(d, m, "a plugin setting is a string, number, boolean "
-			      "or list of strings");
+		cfg_err(d, m,
+		    "a plugin setting is a string, number, boolean "
+		    "or list of strings");
 		return -1;
 	}
 	set->key = xstrdup(config_setting_name(m));
@@ -244,12 +248,13 @@ step_member(struct step *st, const config_setting_t *m, struct diag *d)
 static int
 step_validate(struct step *st, const config_setting_t *e, struct diag *d)
 {
-	int kinds = (st->plugin != NULL) + (st->command.n > 0) +
-	    (st->shell != NULL);
+	int kinds =
+	    (st->plugin != NULL) + (st->command.n > 0) + (st->shell != NULL);
 
 	if (kinds != 1) {
-		cfg_err(d, e, "a step needs exactly one of plugin, command, "
-			      "shell");
+		cfg_err(d, e,
+		    "a step needs exactly one of plugin, command, "
+		    "shell");
 		return -1;
 	}
 	if (st->plugin == NULL && st->nsettings > 0) {
@@ -266,8 +271,10 @@ step_validate(struct step *st, const config_setting_t *e, struct diag *d)
 	for (size_t i = 0; i < st->artifacts.n; i++)
 		if (strchr(st->artifacts.v[i], '/') != NULL ||
 		    strcmp(st->artifacts.v[i], "..") == 0) {
-			cfg_err(d, e, "artifacts: \"%s\" must be a file name in "
-				      "the run directory", st->artifacts.v[i]);
+			cfg_err(d, e,
+			    "artifacts: \"%s\" must be a file name in "
+			    "the run directory",
+			    st->artifacts.v[i]);
 			return -1;
 		}
 	if (st->name == NULL)
@@ -292,7 +299,8 @@ cfg_steps(struct job *job, const config_setting_t *s, struct diag *d)
 	job_free_steps(job);
 	job->steps = xcalloc((size_t)n, sizeof *job->steps);
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const config_setting_t *e =
+		    config_setting_get_elem(s, (unsigned)i);
 		struct step *st = &job->steps[job->nsteps++];
 		int members;
 
@@ -305,7 +313,8 @@ cfg_steps(struct job *job, const config_setting_t *s, struct diag *d)
 		}
 		members = config_setting_length(e);
 		for (int k = 0; k < members; k++)
-			if (step_member(st, config_setting_get_elem(e, (unsigned)k), d) < 0)
+			if (step_member(st,
+			        config_setting_get_elem(e, (unsigned)k), d) < 0)
 				ret = -1;
 		if (step_validate(st, e, d) < 0)
 			ret = -1;

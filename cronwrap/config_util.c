@@ -103,7 +103,7 @@ int
 cfg_string(const config_setting_t *s, struct diag *d, char **out)
 {
 	if (cfg_want(s, d, "a string",
-		config_setting_type(s) == CONFIG_TYPE_STRING) < 0)
+	        config_setting_type(s) == CONFIG_TYPE_STRING) < 0)
 		return -1;
 	free(*out);
 	*out = xstrdup(config_setting_get_string(s));
@@ -134,21 +134,21 @@ int
 cfg_bool(const config_setting_t *s, struct diag *d, bool *out)
 {
 	if (cfg_want(s, d, "a boolean (true or false)",
-		config_setting_type(s) == CONFIG_TYPE_BOOL) < 0)
+	        config_setting_type(s) == CONFIG_TYPE_BOOL) < 0)
 		return -1;
 	*out = config_setting_get_bool(s) != 0;
 	return 0;
 }
 
 int
-cfg_int(const config_setting_t *s, struct diag *d, long long min,
-    long long max, long long *out)
+cfg_int(const config_setting_t *s, struct diag *d, long long min, long long max,
+    long long *out)
 {
 	long long v;
 	int t = config_setting_type(s);
 
 	if (cfg_want(s, d, "an integer",
-		t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) < 0)
+	        t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) < 0)
 		return -1;
 	v = config_setting_get_int64(s);
 	if (v < min || v > max) {
@@ -160,8 +160,7 @@ cfg_int(const config_setting_t *s, struct diag *d, long long min,
 }
 
 int
-cfg_uint(const config_setting_t *s, struct diag *d, unsigned max,
-    unsigned *out)
+cfg_uint(const config_setting_t *s, struct diag *d, unsigned max, unsigned *out)
 {
 	long long v;
 
@@ -201,7 +200,7 @@ cfg_duration(const config_setting_t *s, struct diag *d, double *out)
 		return -1;
 	}
 	if (cfg_want(s, d, "a duration such as \"90s\", \"15m\", \"2h\"",
-		t == CONFIG_TYPE_STRING) < 0)
+	        t == CONFIG_TYPE_STRING) < 0)
 		return -1;
 	if (duration_parse(config_setting_get_string(s), out) == 0)
 		return 0;
@@ -222,11 +221,12 @@ cfg_strlist(const config_setting_t *s, struct diag *d, struct strv *out)
 		return 0;
 	}
 	if (cfg_want(s, d, "a list of strings",
-		t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) < 0)
+	        t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) < 0)
 		return -1;
 	n = config_setting_length(s);
 	for (i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const config_setting_t *e =
+		    config_setting_get_elem(s, (unsigned)i);
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
 			cfg_err(d, e, "expected a string, got %s",
@@ -246,8 +246,9 @@ int
 cfg_argv(const config_setting_t *s, struct diag *d, struct strv *out)
 {
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		cfg_err(d, s, "expected a list such as [ \"/bin/prog\", "
-			      "\"arg\" ] (or use shell = \"...\")");
+		cfg_err(d, s,
+		    "expected a list such as [ \"/bin/prog\", "
+		    "\"arg\" ] (or use shell = \"...\")");
 		return -1;
 	}
 	if (cfg_strlist(s, d, out) < 0)
@@ -293,8 +294,8 @@ cfg_group(const config_setting_t *s, struct diag *d)
 }
 
 static void
-cfg_unknown(const config_setting_t *m, const struct cfg_key *keys,
-    struct diag *d)
+cfg_unknown(
+    const config_setting_t *m, const struct cfg_key *keys, struct diag *d)
 {
 	struct strv list = STRV_INIT;
 	char *known;
@@ -317,7 +318,8 @@ cfg_dispatch(const config_setting_t *group, const struct cfg_key *keys,
 		return -1;
 	n = config_setting_length(group);
 	for (i = 0; i < n; i++) {
-		const config_setting_t *m = config_setting_get_elem(group, (unsigned)i);
+		const config_setting_t *m =
+		    config_setting_get_elem(group, (unsigned)i);
 		const struct cfg_key *k;
 
 		for (k = keys; k->key != NULL; k++)
@@ -382,4 +384,3 @@ cfg_read_file(config_t *cfg, const char *path, struct diag *d)
 	config_destroy(cfg);
 	return -1;
 }
-

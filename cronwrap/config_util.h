@@ -26,8 +26,8 @@ int cfg_path(const config_setting_t *s, struct diag *d, char **out);
 int cfg_bool(const config_setting_t *s, struct diag *d, bool *out);
 int cfg_int(const config_setting_t *s, struct diag *d, long long min,
     long long max, long long *out);
-int cfg_uint(const config_setting_t *s, struct diag *d, unsigned max,
-    unsigned *out);
+int cfg_uint(
+    const config_setting_t *s, struct diag *d, unsigned max, unsigned *out);
 int cfg_float(const config_setting_t *s, struct diag *d, double *out);
 /* "90", "90s", "15m", "2h", "1d" or a number of seconds. */
 int cfg_duration(const config_setting_t *s, struct diag *d, double *out);

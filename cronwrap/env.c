@@ -11,9 +11,9 @@ const char *
 env_default_path(const struct runas *ru)
 {
 	/* Debian's login PATHs: root gets the sbin directories. */
-	return ru->uid == 0
-	    ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-	    : "/usr/local/bin:/usr/bin:/bin";
+	return ru->uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/"
+	                      "bin:/sbin:/bin"
+	                    : "/usr/local/bin:/usr/bin:/bin";
 }
 
 static const char *
@@ -130,7 +130,7 @@ void
 env_to_strv(const struct kv *env, struct strv *out)
 {
 	for (size_t i = 0; i < env->n; i++)
-		strv_push_take(out,
-		    xasprintf("%s=%s", env->keys[i], env->values[i]));
+		strv_push_take(
+		    out, xasprintf("%s=%s", env->keys[i], env->values[i]));
 	strv_terminate(out);
 }

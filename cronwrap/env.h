@@ -23,7 +23,7 @@ struct run_vars {
 	bool has_window;
 	time_t window_start, window_end;
 	const struct kv *params; /* --param KEY=VALUE */
-	const char *run_dir;	 /* NULL = none */
+	const char *run_dir;     /* NULL = none */
 	bool dry_run;
 	const char *artifacts; /* space-separated, NULL = none */
 };

@@ -13,7 +13,7 @@ static bool
 is_name_char(char c, bool first)
 {
 	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (!first && c >= '0' && c <= '9');
+	       (!first && c >= '0' && c <= '9');
 }
 
 /* Decodes a "double quoted" value starting after the quote.  Returns the
@@ -84,8 +84,8 @@ parse_value(const char *p, const char **err)
 }
 
 static int
-parse_line(char *line, const char *file, int lineno, struct kv *kv,
-    struct diag *d)
+parse_line(
+    char *line, const char *file, int lineno, struct kv *kv, struct diag *d)
 {
 	char *p = line + strspn(line, " \t"), *name, *v;
 	const char *err = "expected KEY=VALUE";
@@ -114,8 +114,7 @@ parse_line(char *line, const char *file, int lineno, struct kv *kv,
 }
 
 int
-envfile_parse(const char *text, const char *file, struct kv *kv,
-    struct diag *d)
+envfile_parse(const char *text, const char *file, struct kv *kv, struct diag *d)
 {
 	char *copy = xstrdup(text), *line, *save = NULL;
 	int lineno = 0, ret = 0;
@@ -142,8 +141,8 @@ envfile_load(const char *path, struct kv *kv, struct diag *d)
 	int ret;
 
 	if (text == NULL) {
-		diag_add(d, path, 0, "cannot read env file: %s",
-		    strerror(errno));
+		diag_add(
+		    d, path, 0, "cannot read env file: %s", strerror(errno));
 		return -1;
 	}
 	ret = envfile_parse(text, path, kv, d);

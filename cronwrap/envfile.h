@@ -11,8 +11,8 @@
 
 /* Parses text (the contents of file, for messages) into kv.  A bad line is
  * reported as FILE:LINE and the parse goes on.  Returns 0 or -1. */
-int envfile_parse(const char *text, const char *file, struct kv *kv,
-    struct diag *d);
+int envfile_parse(
+    const char *text, const char *file, struct kv *kv, struct diag *d);
 /* Reads and parses path.  Returns 0 or -1. */
 int envfile_load(const char *path, struct kv *kv, struct diag *d);
 

@@ -132,8 +132,7 @@ global_free(struct global *g)
 const char *
 concurrency_name(enum concurrency c)
 {
-	static const char *const names[] = {"skip", "wait", "replace",
-	    "allow"};
+	static const char *const names[] = {"skip", "wait", "replace", "allow"};
 
 	return names[c];
 }

@@ -27,16 +27,16 @@ enum mail_transport { MAIL_SMTP, MAIL_SENDMAIL };
 
 struct retry {
 	unsigned attempts; /* total attempts, >= 1 */
-	double delay;	   /* seconds before the 2nd attempt */
-	double backoff;	   /* factor applied to the delay after each attempt */
+	double delay;      /* seconds before the 2nd attempt */
+	double backoff;    /* factor applied to the delay after each attempt */
 	double max_delay;  /* cap of the delay, 0 = none */
-	bool jitter;	   /* randomise each delay within [delay/2, delay] */
+	bool jitter;       /* randomise each delay within [delay/2, delay] */
 };
 
 struct job_env {
-	bool clear;	   /* start from an empty environment (default) */
-	char *path;	   /* PATH, NULL = the default */
-	struct kv set;	   /* variables set, in order */
+	bool clear;        /* start from an empty environment (default) */
+	char *path;        /* PATH, NULL = the default */
+	struct kv set;     /* variables set, in order */
 	struct strv files; /* env files, resolved paths */
 	struct strv keep;  /* names copied from the caller */
 };
@@ -94,22 +94,22 @@ enum setting_type { SET_STRING, SET_INT, SET_FLOAT, SET_BOOL, SET_LIST };
 struct setting {
 	char *key;
 	enum setting_type type;
-	char *s;	/* SET_STRING */
-	long long i;	/* SET_INT, SET_BOOL */
-	double f;	/* SET_FLOAT */
-	struct strv l;	/* SET_LIST: strings */
+	char *s;       /* SET_STRING */
+	long long i;   /* SET_INT, SET_BOOL */
+	double f;      /* SET_FLOAT */
+	struct strv l; /* SET_LIST: strings */
 	int line;
 };
 
 struct step {
-	unsigned index;	   /* 1-based position */
-	char *name;	   /* "name" key, or plugin name, or "command" */
-	char *plugin;	   /* NULL for a command step */
+	unsigned index; /* 1-based position */
+	char *name;     /* "name" key, or plugin name, or "command" */
+	char *plugin;   /* NULL for a command step */
 	struct strv command;
 	char *shell;
-	bool dry_run;	   /* command step: run even in a dry run */
-	double timeout;	   /* 0 = the job's */
-	struct strv artifacts; /* command step: files it produces */
+	bool dry_run;             /* command step: run even in a dry run */
+	double timeout;           /* 0 = the job's */
+	struct strv artifacts;    /* command step: files it produces */
 	struct setting *settings; /* plugin step: the other keys */
 	size_t nsettings;
 	char *src_file;
@@ -130,10 +130,10 @@ struct job {
 	char *shell;
 	struct step *steps;
 	size_t nsteps;
-	double timeout;	   /* 0 = none */
+	double timeout;    /* 0 = none */
 	double kill_after; /* SIGTERM .. SIGKILL */
 	enum concurrency concurrency;
-	char *lock;	     /* lock name, default: job name */
+	char *lock;          /* lock name, default: job name */
 	double wait_timeout; /* for CONC_WAIT, 0 = forever */
 	struct retry retry;
 	struct job_env env;

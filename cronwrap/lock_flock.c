@@ -37,8 +37,8 @@ lock_dir_prepare(const char *dir, char *err, size_t errlen)
 	struct stat st;
 
 	if (mkdir_p(dir, 0755) < 0 || lstat(dir, &st) < 0) {
-		snprintf(err, errlen, "lock directory %s: %s", dir,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "lock directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) ||
@@ -54,8 +54,8 @@ lock_dir_prepare(const char *dir, char *err, size_t errlen)
 }
 
 static int
-lock_open(const char *dir, const char *name, bool *writable, char *err,
-    size_t errlen)
+lock_open(
+    const char *dir, const char *name, bool *writable, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/%s.lock", dir, name);
 	int fd;
@@ -68,8 +68,8 @@ lock_open(const char *dir, const char *name, bool *writable, char *err,
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	}
 	if (fd < 0)
-		snprintf(err, errlen, "lock file %s: %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "lock file %s: %s", path, strerror(errno));
 	free(path);
 	return fd;
 }
@@ -87,7 +87,7 @@ holder_read(int fd, struct lock_holder *h)
 		return;
 	buf[n] = '\0';
 	if (sscanf(buf, "pid=%ld\npgid=%ld\nrun_id=%26s\nstart=%lf", &pid,
-		&pgid, id, &start) < 2)
+	        &pgid, id, &start) < 2)
 		return;
 	h->pid = (pid_t)pid;
 	h->pgid = (pid_t)pgid;
@@ -103,8 +103,9 @@ lock_record(struct lock *lk, const struct lock_holder *h)
 
 	if (!lk->writable)
 		return 0;
-	len = snprintf(buf, sizeof buf, "pid=%ld\npgid=%ld\nrun_id=%s\n"
-					"start=%.3f\n",
+	len = snprintf(buf, sizeof buf,
+	    "pid=%ld\npgid=%ld\nrun_id=%s\n"
+	    "start=%.3f\n",
 	    (long)h->pid, (long)h->pgid, h->run_id, h->start);
 	if (ftruncate(lk->fd, 0) < 0 ||
 	    pwrite(lk->fd, buf, (size_t)len, 0) != len)

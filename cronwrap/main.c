@@ -14,7 +14,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: cronwrap [-c FILE] [-v|-q] COMMAND [ARGS]\n"
-		   "commands:\n");
+	           "commands:\n");
 	for (const struct command *c = commands; c->name != NULL; c++)
 		fprintf(f, "  %s\n", c->synopsis);
 	fprintf(f, "  --help, --version on every command; see cronwrap(1)\n");

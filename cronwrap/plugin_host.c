@@ -38,15 +38,15 @@ plugin_load(const char *plugin_dir, const char *name, struct plugin **out,
 	}
 	desc = dlsym(h, "cw_plugin");
 	if (desc == NULL)
-		snprintf(err, errlen, "plugin %s: no symbol \"cw_plugin\"",
-		    path);
+		snprintf(
+		    err, errlen, "plugin %s: no symbol \"cw_plugin\"", path);
 	else if (desc->abi_version != CW_PLUGIN_ABI)
 		snprintf(err, errlen, "plugin %s: ABI %u instead of %u", path,
-		    desc->abi_version, CW_PLUGIN_ABI);
+		    desc->abi_version, (unsigned)CW_PLUGIN_ABI);
 	else if (desc->struct_size < sizeof(struct cw_plugin) ||
-	    desc->run == NULL || desc->name == NULL || desc->settings == NULL)
-		snprintf(err, errlen, "plugin %s: not binary compatible",
-		    path);
+	         desc->run == NULL || desc->name == NULL ||
+	         desc->settings == NULL)
+		snprintf(err, errlen, "plugin %s: not binary compatible", path);
 	else if (strcmp(desc->name, name) != 0)
 		snprintf(err, errlen, "plugin %s: calls itself \"%s\"", path,
 		    desc->name);
@@ -72,8 +72,8 @@ plugin_unload(struct plugin *p)
 }
 
 static int
-check_step(const struct global *g, const struct job *job,
-    const struct step *st, struct diag *d)
+check_step(const struct global *g, const struct job *job, const struct step *st,
+    struct diag *d)
 {
 	struct cw_ctx ctx = {.g = g, .job = job, .step = st, .diag = d};
 	struct plugin *p;
@@ -101,8 +101,8 @@ check_step(const struct global *g, const struct job *job,
 }
 
 int
-plugin_check_steps(const struct global *g, const struct job *job,
-    struct diag *d)
+plugin_check_steps(
+    const struct global *g, const struct job *job, struct diag *d)
 {
 	int ret = 0;
 
@@ -114,8 +114,8 @@ plugin_check_steps(const struct global *g, const struct job *job,
 }
 
 bool
-plugin_setting_secret(const struct global *g, const struct step *st,
-    const char *key)
+plugin_setting_secret(
+    const struct global *g, const struct step *st, const char *key)
 {
 	struct plugin *p;
 	const struct cw_setting *spec;
@@ -124,7 +124,7 @@ plugin_setting_secret(const struct global *g, const struct step *st,
 
 	if (plugin_load(g->plugin_dir, st->plugin, &p, err, sizeof err) < 0)
 		return strstr(key, "pass") != NULL ||
-		    strstr(key, "secret") != NULL;
+		       strstr(key, "secret") != NULL;
 	spec = plugin_spec(p->desc, key);
 	secret = spec != NULL && (spec->flags & CW_SET_SECRET);
 	plugin_unload(p);
@@ -143,16 +143,16 @@ int
 plugin_step_main(void *arg)
 {
 	const struct plugin_run *pr = arg;
-	struct cw_ctx ctx = {.g = pr->g, .job = pr->job, .step = pr->step,
-	    .run = pr};
+	struct cw_ctx ctx = {
+	    .g = pr->g, .job = pr->job, .step = pr->step, .run = pr};
 	struct diag d = DIAG_INIT;
 	struct plugin *p;
 	enum cw_status st = CW_FAIL;
 	char err[1024];
 
 	ctx.diag = &d;
-	if (plugin_load(pr->g->plugin_dir, pr->step->plugin, &p, err,
-		sizeof err) < 0) {
+	if (plugin_load(
+	        pr->g->plugin_dir, pr->step->plugin, &p, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		report(pr->channel_fd, "S fail\n");
 		return 1;
@@ -166,10 +166,10 @@ plugin_step_main(void *arg)
 		fprintf(stderr, "%s\n", d.msgs.v[i]);
 	fflush(stdout);
 	fflush(stderr);
-	report(pr->channel_fd, st == CW_OK	   ? "S ok\n"
-			       : st == CW_SKIP	   ? "S skip\n"
-			       : st == CW_TEMPFAIL ? "S tempfail\n"
-						   : "S fail\n");
+	report(pr->channel_fd, st == CW_OK         ? "S ok\n"
+	                       : st == CW_SKIP     ? "S skip\n"
+	                       : st == CW_TEMPFAIL ? "S tempfail\n"
+	                                           : "S fail\n");
 	diag_free(&d);
 	plugin_ctx_free(&ctx);
 	/* No dlclose: the plugin's atexit handlers may still need it. */
@@ -177,8 +177,8 @@ plugin_step_main(void *arg)
 }
 
 int
-plugin_read_channel(int fd, struct strv *artifacts,
-    enum plugin_verdict *verdict)
+plugin_read_channel(
+    int fd, struct strv *artifacts, enum plugin_verdict *verdict)
 {
 	char buf[65536], *line, *save = NULL;
 	ssize_t n;

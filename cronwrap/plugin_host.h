@@ -27,12 +27,12 @@ void plugin_unload(struct plugin *p);
 
 /* For every plugin step of job: load, check the settings, call check().
  * Returns 0 or -1 with diagnostics in d. */
-int plugin_check_steps(const struct global *g, const struct job *job,
-    struct diag *d);
+int plugin_check_steps(
+    const struct global *g, const struct job *job, struct diag *d);
 
 /* Whether a setting of a plugin step is a secret (for "show"). */
-bool plugin_setting_secret(const struct global *g, const struct step *st,
-    const char *key);
+bool plugin_setting_secret(
+    const struct global *g, const struct step *st, const char *key);
 
 /* What a plugin step's child needs: set by the runner before the fork. */
 struct plugin_run {
@@ -57,7 +57,7 @@ int plugin_step_main(void *arg);
 
 /* What the child reported, read by the runner from the channel. */
 enum plugin_verdict { PV_NONE, PV_OK, PV_SKIP, PV_TEMPFAIL, PV_FAIL };
-int plugin_read_channel(int fd, struct strv *artifacts,
-    enum plugin_verdict *verdict);
+int plugin_read_channel(
+    int fd, struct strv *artifacts, enum plugin_verdict *verdict);
 
 #endif

@@ -85,13 +85,12 @@ const char *
 cw_param(struct cw_ctx *ctx, const char *key)
 {
 	return ctx->run != NULL && ctx->run->params != NULL
-	    ? kv_get(ctx->run->params, key)
-	    : NULL;
+	           ? kv_get(ctx->run->params, key)
+	           : NULL;
 }
 
 bool
-cw_param_at(struct cw_ctx *ctx, size_t i, const char **key,
-    const char **value)
+cw_param_at(struct cw_ctx *ctx, size_t i, const char **key, const char **value)
 {
 	const struct kv *p = ctx->run != NULL ? ctx->run->params : NULL;
 
@@ -111,11 +110,11 @@ cw_expand_time(struct cw_ctx *ctx, const char *pattern)
 
 	if (ctx->run != NULL)
 		t = ctx->run->has_window ? ctx->run->window_end
-					 : (time_t)ctx->run->start;
+		                         : (time_t)ctx->run->start;
 	gmtime_r(&t, &tm);
 	if (pattern[0] == '\0')
 		return xstrdup("");
-	/* The pattern is the user's, from the job file, by design. */
+		/* The pattern is the user's, from the job file, by design. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	if (strftime(buf, sizeof buf, pattern, &tm) == 0)
@@ -136,8 +135,9 @@ read_secret(struct cw_ctx *ctx, const char *path)
 		return NULL;
 	}
 	if (st.st_mode & S_IROTH) {
-		cw_log(ctx, CW_LOG_ERR, "secret file %s is readable by "
-					"everyone: refusing it (chmod o-r)",
+		cw_log(ctx, CW_LOG_ERR,
+		    "secret file %s is readable by "
+		    "everyone: refusing it (chmod o-r)",
 		    path);
 		return NULL;
 	}
@@ -189,8 +189,9 @@ cw_artifact_add(struct cw_ctx *ctx, const char *name)
 
 	if (ctx->run == NULL || strchr(name, '/') != NULL ||
 	    strchr(name, '\n') != NULL || name[0] == '\0') {
-		cw_log(ctx, CW_LOG_ERR, "artifact \"%s\": not a file name of "
-					"the run directory",
+		cw_log(ctx, CW_LOG_ERR,
+		    "artifact \"%s\": not a file name of "
+		    "the run directory",
 		    name);
 		return -1;
 	}
@@ -209,8 +210,8 @@ cw_checkpoint_get(struct cw_ctx *ctx, const char *key)
 
 	if (state_open(ctx->g->state_dir, true, &st) < 0 ||
 	    state_checkpoint_get(st, ctx->job->name, key, &value) < 0) {
-		cw_log(ctx, CW_LOG_ERR, "checkpoint %s: %s", key,
-		    state_error(st));
+		cw_log(
+		    ctx, CW_LOG_ERR, "checkpoint %s: %s", key, state_error(st));
 		value = NULL;
 	}
 	state_close(st);
@@ -227,8 +228,8 @@ cw_checkpoint_set(struct cw_ctx *ctx, const char *key, const char *value)
 		return 0;
 	if (state_open(ctx->g->state_dir, false, &st) < 0 ||
 	    state_checkpoint_set(st, ctx->job->name, key, value) < 0) {
-		cw_log(ctx, CW_LOG_ERR, "checkpoint %s: %s", key,
-		    state_error(st));
+		cw_log(
+		    ctx, CW_LOG_ERR, "checkpoint %s: %s", key, state_error(st));
 		ret = -1;
 	}
 	state_close(st);

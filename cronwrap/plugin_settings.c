@@ -48,8 +48,8 @@ type_ok(const struct cw_setting *spec, const struct setting *set)
 		return set->type == SET_LIST || set->type == SET_STRING;
 	case CW_TYPE_DURATION:
 		return set->type == SET_INT || set->type == SET_FLOAT ||
-		    (set->type == SET_STRING &&
-			duration_parse(set->s, &dur) == 0);
+		       (set->type == SET_STRING &&
+		           duration_parse(set->s, &dur) == 0);
 	}
 	return false;
 }
@@ -71,8 +71,8 @@ known_keys(const struct cw_plugin *desc, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (const struct cw_setting *s = desc->settings; s->key != NULL; s++) {
-		int n = snprintf(buf + used, len - used, "%s%s",
-		    used ? ", " : "", s->key);
+		int n = snprintf(
+		    buf + used, len - used, "%s%s", used ? ", " : "", s->key);
 
 		if (n < 0 || (size_t)n >= len - used)
 			break;
@@ -88,7 +88,8 @@ plugin_check_settings(struct cw_ctx *ctx)
 
 	for (size_t i = 0; i < st->nsettings; i++) {
 		const struct setting *set = &st->settings[i];
-		const struct cw_setting *spec = plugin_spec(ctx->desc, set->key);
+		const struct cw_setting *spec =
+		    plugin_spec(ctx->desc, set->key);
 
 		if (spec == NULL) {
 			known_keys(ctx->desc, known, sizeof known);

@@ -56,7 +56,7 @@ prepare_window(struct run *r)
 	if (r->job->schedule == NULL)
 		return 0;
 	if (schedule_parse(r->job->schedule, r->job->schedule_tz, &sch, err,
-		sizeof err) < 0)
+	        sizeof err) < 0)
 		return fail_internal(r, err);
 	if (schedule_window(sch, (time_t)r->rec.start, &start, &end) == 0) {
 		r->rec.has_window = true;
@@ -235,15 +235,15 @@ run_locked(struct run *r)
 	if (r->sink.log_errno != 0)
 		strv_push_take(&r->res->warnings,
 		    xasprintf("run log %s is incomplete: %s", r->rec.log_path,
-			strerror(r->sink.log_errno)));
+		        strerror(r->sink.log_errno)));
 	sink_finish(&r->sink);
 	finish_record(r);
 	log_finish(r);
 	if (r->res->status == RS_SUCCEEDED && r->run_dir != NULL &&
 	    rm_rf(r->run_dir) < 0)
-		strv_push_take(&r->res->warnings,
-		    xasprintf("cannot remove %s: %s", r->run_dir,
-			strerror(errno)));
+		strv_push_take(
+		    &r->res->warnings, xasprintf("cannot remove %s: %s",
+		                           r->run_dir, strerror(errno)));
 }
 
 static void

@@ -19,26 +19,26 @@ struct run_request {
 	const struct global *g;
 	const struct job *job;
 	bool dry_run;
-	bool force;		 /* do not evaluate requires */
+	bool force;              /* do not evaluate requires */
 	const struct kv *params; /* --param KEY=VALUE */
-	bool has_window;	 /* --window START/END */
+	bool has_window;         /* --window START/END */
 	time_t window_start, window_end;
-	bool live;		 /* stream output to our terminal */
+	bool live;               /* stream output to our terminal */
 	char *const *caller_env; /* for env.keep and env.clear = false */
 };
 
 struct run_result {
 	enum run_status status;
 	int exit_status; /* cronwrap's, per SPEC */
-	int exit_code;	 /* the job's, -1 = none */
+	int exit_code;   /* the job's, -1 = none */
 	int signal;
 	unsigned attempts;
 	double duration;
 	char run_id[RUNID_LEN + 1];
-	char *log_path; /* NULL = none */
-	char *tail;	/* last lines of output, for the summary */
-	char *reason;	/* one line for people, NULL = none */
-	struct strv report;  /* a dry run's findings, one per line */
+	char *log_path;       /* NULL = none */
+	char *tail;           /* last lines of output, for the summary */
+	char *reason;         /* one line for people, NULL = none */
+	struct strv report;   /* a dry run's findings, one per line */
 	struct strv warnings; /* things people must hear (lost log, mail) */
 };
 

@@ -23,8 +23,8 @@
 extern char **environ;
 
 static void
-build_env(struct run *r, unsigned attempt, const char *artifacts,
-    struct strv *envp)
+build_env(
+    struct run *r, unsigned attempt, const char *artifacts, struct strv *envp)
 {
 	struct run_vars rv = {
 	    .job = r->job->name,
@@ -97,8 +97,8 @@ run_outcome_stop(struct run *r, const struct outcome *o)
 {
 	if (o->stop_signal == 0 || r->res->reason != NULL)
 		return;
-	r->res->reason = xasprintf("stopped: cronwrap received %s",
-	    strsignal(o->stop_signal));
+	r->res->reason = xasprintf(
+	    "stopped: cronwrap received %s", strsignal(o->stop_signal));
 }
 
 /* The delay before attempt n+1 (n >= 1): delay * backoff^(n-1), capped,
@@ -111,8 +111,8 @@ retry_delay(const struct retry *rt, unsigned n)
 
 	if (rt->max_delay > 0 && d > rt->max_delay)
 		d = rt->max_delay;
-	if (rt->jitter && getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) ==
-				(ssize_t)sizeof rnd)
+	if (rt->jitter &&
+	    getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) == (ssize_t)sizeof rnd)
 		d = d / 2 + d / 2 * ((double)rnd / (double)UINT_MAX);
 	return d;
 }
@@ -200,7 +200,7 @@ run_attempts(struct run *r)
 			runlog_event(LOG_INFO, r->job->name, r->rec.run_id,
 			    "attempt", "attempt=%u of=%u", a, max);
 		st = r->job->nsteps > 0 ? run_steps(r, a, &retryable)
-					: command_attempt(r, a, &retryable);
+		                        : command_attempt(r, a, &retryable);
 		note_end(r, a, st);
 		if (st == RS_SUCCEEDED || st == RS_SKIPPED || !retryable ||
 		    sig_stop != 0)

@@ -22,8 +22,8 @@
 
 extern char **environ;
 
-static void
-say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 say(struct run *r, const char *fmt, ...)
@@ -47,9 +47,9 @@ describe_what(struct run *r)
 	say(r, "job %s%s%s", job->name, job->file ? " from " : "",
 	    job->file ? job->file : "");
 	say(r, "run as %s (uid %ld) in %s", r->ru.name, (long)r->ru.uid,
-	    job->nsteps ? "the run directory"
+	    job->nsteps    ? "the run directory"
 	    : job->workdir ? job->workdir
-			   : r->ru.home);
+	                   : r->ru.home);
 	if (job->command.n) {
 		char *c = strv_join(&job->command, " ");
 
@@ -61,8 +61,8 @@ describe_what(struct run *r)
 		say(r, "step %zu: %s%s%s", i + 1, job->steps[i].name,
 		    job->steps[i].plugin ? " (plugin)" : "",
 		    !job->steps[i].plugin && !job->steps[i].dry_run
-			? ", not run in a dry run"
-			: "");
+		        ? ", not run in a dry run"
+		        : "");
 	duration_format(job->timeout, t, sizeof t);
 	duration_format(job->kill_after, k, sizeof k);
 	say(r, "timeout %s, then SIGKILL after %s; %u attempt%s",
@@ -107,8 +107,10 @@ describe_lock(struct run *r)
 static int
 describe_env(struct run *r)
 {
-	struct run_vars rv = {.job = r->job->name, .run_id = r->rec.run_id,
-	    .attempt = 1, .dry_run = true};
+	struct run_vars rv = {.job = r->job->name,
+	    .run_id = r->rec.run_id,
+	    .attempt = 1,
+	    .dry_run = true};
 	struct diag d = DIAG_INIT;
 	struct kv env = KV_INIT;
 	int ret = 0;
@@ -151,8 +153,8 @@ dry_steps(struct run *r)
 		return EX_SOFTWARE;
 	}
 	r->run_dir = xstrdup(tmpl);
-	sink_init(&r->sink, -1, r->job->name, r->rec.run_id, false, 0, 200,
-	    false);
+	sink_init(
+	    &r->sink, -1, r->job->name, r->rec.run_id, false, 0, 200, false);
 	st = run_steps(r, 1, &retryable);
 	sink_flush(&r->sink);
 	report_output(r);

@@ -18,8 +18,8 @@ struct run {
 	const struct job *job;
 	struct run_result *res;
 	struct runas ru;
-	struct state *st;   /* NULL in a dry run */
-	struct lock *lock;  /* NULL when concurrency = allow or not taken */
+	struct state *st;  /* NULL in a dry run */
+	struct lock *lock; /* NULL when concurrency = allow or not taken */
 	struct run_record rec;
 	char *run_dir;
 	int log_fd;
@@ -43,9 +43,9 @@ struct run_cmd {
 	char *const *argv;
 	int (*fn)(void *arg);
 	void *fn_arg;
-	int keep_fd;	       /* -1 = none */
+	int keep_fd; /* -1 = none */
 	const char *workdir;
-	double timeout;	       /* 0 = none */
+	double timeout;        /* 0 = none */
 	const char *artifacts; /* CRONWRAP_ARTIFACTS, NULL = none */
 };
 /* Fills out; returns 0, or -1 when it could not start (exit code in *code,

@@ -20,8 +20,8 @@ run_lock_describe(struct run *r, char *buf, size_t len)
 {
 	struct lock_holder h;
 	char err[256], since[32];
-	int held = lock_inspect(r->g->lock_dir, run_lock_name(r->job), &h,
-	    err, sizeof err);
+	int held = lock_inspect(
+	    r->g->lock_dir, run_lock_name(r->job), &h, err, sizeof err);
 
 	if (held < 0) {
 		snprintf(buf, len, "cannot inspect: %s", err);
@@ -33,8 +33,9 @@ run_lock_describe(struct run *r, char *buf, size_t len)
 	}
 	localtime_str((time_t)h.start, since, sizeof since);
 	if (h.orphan)
-		snprintf(buf, len, "held by the orphaned process group %ld "
-				   "of a vanished runner (run %s)",
+		snprintf(buf, len,
+		    "held by the orphaned process group %ld "
+		    "of a vanished runner (run %s)",
 		    (long)h.pgid, h.run_id[0] ? h.run_id : "?");
 	else if (h.pid > 0)
 		snprintf(buf, len, "held by pid %ld since %s (run %s)",
@@ -56,9 +57,9 @@ busy_reason(struct run *r, const struct lock_holder *h)
 		    "a runner that vanished (run %s)",
 		    run_lock_name(r->job), (long)h->pgid, h->run_id);
 	else if (h->pid > 0)
-		r->res->reason = xasprintf(
-		    "lock \"%s\" held by pid %ld since %s (run %s)",
-		    run_lock_name(r->job), (long)h->pid, since, h->run_id);
+		r->res->reason =
+		    xasprintf("lock \"%s\" held by pid %ld since %s (run %s)",
+		        run_lock_name(r->job), (long)h->pid, since, h->run_id);
 	else
 		r->res->reason =
 		    xasprintf("lock \"%s\" is held", run_lock_name(r->job));
@@ -92,8 +93,8 @@ replace_holder(struct run *r, struct lock_holder *h)
 	if (lr != LOCK_BUSY)
 		return lr;
 	stop_holder(h, SIGKILL);
-	return lock_acquire(r->g->lock_dir, run_lock_name(r->job), 5,
-	    &sig_stop, &r->lock, h, r->err, sizeof r->err);
+	return lock_acquire(r->g->lock_dir, run_lock_name(r->job), 5, &sig_stop,
+	    &r->lock, h, r->err, sizeof r->err);
 }
 
 static int

@@ -45,8 +45,9 @@ check_artifacts(struct step_ctx *sc)
 
 		free(path);
 		if (!ok) {
-			sink_note(&sc->r->sink, "step %u (%s): artifact \"%s\" "
-						"was not produced",
+			sink_note(&sc->r->sink,
+			    "step %u (%s): artifact \"%s\" "
+			    "was not produced",
 			    sc->st->index, sc->st->name, sc->out.v[i]);
 			return -1;
 		}
@@ -95,16 +96,16 @@ command_step(struct step_ctx *sc, char *artifacts)
 }
 
 static enum run_status
-plugin_verdict_status(struct step_ctx *sc, enum run_status st,
-    enum plugin_verdict v)
+plugin_verdict_status(
+    struct step_ctx *sc, enum run_status st, enum plugin_verdict v)
 {
 	if (st != RS_SUCCEEDED && st != RS_FAILED)
 		return st; /* timeout, killed: the process's end says it */
 	switch (v) {
 	case PV_OK:
 		return st == RS_SUCCEEDED && check_artifacts(sc) == 0
-		    ? RS_SUCCEEDED
-		    : RS_FAILED;
+		           ? RS_SUCCEEDED
+		           : RS_FAILED;
 	case PV_SKIP:
 		return RS_SKIPPED;
 	case PV_TEMPFAIL:
@@ -122,16 +123,24 @@ plugin_step(struct step_ctx *sc)
 {
 	struct run *r = sc->r;
 	struct plugin_run pr = {
-	    .g = r->g, .job = r->job, .step = sc->st,
-	    .run_id = r->rec.run_id, .attempt = sc->attempt,
-	    .dry_run = r->req->dry_run, .run_dir = r->run_dir,
+	    .g = r->g,
+	    .job = r->job,
+	    .step = sc->st,
+	    .run_id = r->rec.run_id,
+	    .attempt = sc->attempt,
+	    .dry_run = r->req->dry_run,
+	    .run_dir = r->run_dir,
 	    .has_window = r->rec.has_window,
 	    .window_start = r->rec.window_start,
-	    .window_end = r->rec.window_end, .start = r->rec.start,
-	    .params = r->req->params, .artifacts_in = sc->in,
+	    .window_end = r->rec.window_end,
+	    .start = r->rec.start,
+	    .params = r->req->params,
+	    .artifacts_in = sc->in,
 	};
-	struct run_cmd cmd = {.fn = plugin_step_main, .fn_arg = &pr,
-	    .workdir = r->run_dir, .timeout = sc->timeout};
+	struct run_cmd cmd = {.fn = plugin_step_main,
+	    .fn_arg = &pr,
+	    .workdir = r->run_dir,
+	    .timeout = sc->timeout};
 	enum plugin_verdict v = PV_NONE;
 	enum run_status st;
 	struct outcome o;
@@ -173,10 +182,11 @@ step_failed(struct run *r, const struct step *st, enum run_status s)
 static double
 step_timeout(const struct run *r, const struct step *st, double deadline)
 {
-	double t = st->timeout, left;
+	double t = st->timeout;
 
 	if (deadline > 0) {
-		left = deadline - now_mono();
+		double left = deadline - now_mono();
+
 		if (left < 0.001)
 			left = 0.001;
 		if (t == 0 || left < t)
@@ -193,11 +203,11 @@ one_step(struct step_ctx *sc)
 	char *names = sc->in->n ? strv_join(sc->in, " ") : NULL;
 	enum run_status st;
 
-	sink_note(&r->sink, "step %u of %zu: %s", sc->st->index,
-	    r->job->nsteps, sc->st->name);
+	sink_note(&r->sink, "step %u of %zu: %s", sc->st->index, r->job->nsteps,
+	    sc->st->name);
 	if (r->req->dry_run && sc->st->plugin == NULL && !sc->st->dry_run) {
 		sink_note(&r->sink, "dry run: command step not run (set "
-				    "dry_run = true to run it)");
+		                    "dry_run = true to run it)");
 		st = RS_SUCCEEDED;
 		strv_copy(&sc->out, &sc->st->artifacts);
 	} else
@@ -209,15 +219,18 @@ one_step(struct step_ctx *sc)
 enum run_status
 run_steps(struct run *r, unsigned attempt, bool *retryable)
 {
-	double deadline = r->job->timeout > 0 ? now_mono() + r->job->timeout
-					      : 0;
+	double deadline =
+	    r->job->timeout > 0 ? now_mono() + r->job->timeout : 0;
 	struct strv in = STRV_INIT;
 	enum run_status st = RS_SUCCEEDED;
 
 	*retryable = true;
 	for (size_t i = 0; i < r->job->nsteps && st == RS_SUCCEEDED; i++) {
-		struct step_ctx sc = {.r = r, .st = &r->job->steps[i],
-		    .attempt = attempt, .in = &in, .retryable = true};
+		struct step_ctx sc = {.r = r,
+		    .st = &r->job->steps[i],
+		    .attempt = attempt,
+		    .in = &in,
+		    .retryable = true};
 
 		sc.timeout = step_timeout(r, sc.st, deadline);
 		st = one_step(&sc);

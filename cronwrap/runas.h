@@ -19,12 +19,10 @@ struct runas {
 };
 
 /* Resolves user (NULL = the caller).  Returns 0, or -1 with a message. */
-int runas_resolve(const char *user, struct runas *ru, char *err,
-    size_t errlen);
+int runas_resolve(const char *user, struct runas *ru, char *err, size_t errlen);
 /* The same without the check that this process may switch to it (for
  * "cronwrap env" and "check"). */
-int runas_lookup(const char *user, struct runas *ru, char *err,
-    size_t errlen);
+int runas_lookup(const char *user, struct runas *ru, char *err, size_t errlen);
 void runas_free(struct runas *ru);
 /* In a child: becomes ru (groups, gid, uid).  0 or -1/errno. */
 int runas_become(const struct runas *ru);

@@ -29,11 +29,12 @@ runlog_event(int prio, const char *job, const char *run_id, const char *event,
     const char *fmt, ...)
 {
 	char rest[1024] = "";
-	va_list ap;
 
 	if (muted)
 		return;
 	if (fmt != NULL) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vsnprintf(rest, sizeof rest, fmt, ap);
 		va_end(ap);

@@ -73,18 +73,21 @@ syslog_line(struct sink *s, int stream, const char *line, size_t len)
 		return;
 	for (size_t i = 0; i < len; i++)
 		clean[i] = (unsigned char)line[i] < 0x20 || line[i] == 0x7f
-		    ? '?'
-		    : line[i];
+		               ? '?'
+		               : line[i];
 	clean[len] = '\0';
 	if (--s->syslog_budget == 0)
-		syslog(LOG_NOTICE, "job=%s run=%s event=output_truncated "
-				   "reason=\"syslog line budget reached; the "
-				   "rest is in the run log\"",
+		syslog(LOG_NOTICE,
+		    "job=%s run=%s event=output_truncated "
+		    "reason=\"syslog line budget reached; the "
+		    "rest is in the run log\"",
 		    s->job, s->run_id);
 	else
 		syslog(stream == SINK_ERR ? LOG_WARNING : LOG_INFO,
 		    "job=%s run=%s stream=%s: %s", s->job, s->run_id,
-		    stream == SINK_ERR ? "stderr" : stream == SINK_OUT ? "stdout" : "cronwrap",
+		    stream == SINK_ERR   ? "stderr"
+		    : stream == SINK_OUT ? "stdout"
+		                         : "cronwrap",
 		    clean);
 }
 
@@ -112,8 +115,7 @@ set_stamp(struct sink *s, double now)
 }
 
 void
-sink_feed(struct sink *s, int stream, const char *data, size_t len,
-    double now)
+sink_feed(struct sink *s, int stream, const char *data, size_t len, double now)
 {
 	char *part = s->part[stream];
 	size_t *plen = &s->part_len[stream];
@@ -142,7 +144,8 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len,
 		nl = memchr(data, '\n', len);
 		seg = nl ? (size_t)(nl - data) : len;
 		if (*plen == 0 && nl != NULL && seg <= SINK_LINE_MAX) {
-			emit_line(s, stream, data, seg); /* whole line, no copy */
+			emit_line(
+			    s, stream, data, seg); /* whole line, no copy */
 			used = seg + 1;
 		} else {
 			size_t room = SINK_LINE_MAX - *plen;
@@ -185,8 +188,8 @@ sink_flush(struct sink *s)
 {
 	for (int stream = SINK_OUT; stream <= SINK_ERR; stream++)
 		if (s->part_len[stream] > 0) {
-			emit_line(s, stream, s->part[stream],
-			    s->part_len[stream]);
+			emit_line(
+			    s, stream, s->part[stream], s->part_len[stream]);
 			s->part_len[stream] = 0;
 		}
 	sink_flush_log(s);

@@ -22,11 +22,11 @@ struct sink {
 	const char *job, *run_id;
 	bool syslog;
 	unsigned syslog_budget; /* lines still allowed in syslog */
-	bool live;		/* copy raw output to our stdout/stderr */
+	bool live;              /* copy raw output to our stdout/stderr */
 	struct ring tail;
-	uint64_t bytes;  /* output bytes received */
+	uint64_t bytes; /* output bytes received */
 	uint64_t lines;
-	int log_errno;	 /* first error writing the log file, 0 = none */
+	int log_errno; /* first error writing the log file, 0 = none */
 	/* Private: partial lines and the log file's write buffer. */
 	char part[3][SINK_LINE_MAX];
 	size_t part_len[3];
@@ -40,8 +40,8 @@ struct sink {
 void sink_init(struct sink *s, int log_fd, const char *job, const char *run_id,
     bool to_syslog, unsigned syslog_budget, unsigned tail_lines, bool live);
 /* Output of stream SINK_OUT or SINK_ERR received at time now. */
-void sink_feed(struct sink *s, int stream, const char *data, size_t len,
-    double now);
+void sink_feed(
+    struct sink *s, int stream, const char *data, size_t len, double now);
 /* A line of cronwrap's own about the run ("timeout after 30s"), logged in
  * the run's log and the tail. */
 void sink_note(struct sink *s, const char *fmt, ...)

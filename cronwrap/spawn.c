@@ -52,7 +52,7 @@ exec_search(char *const *argv, char *const *envp)
 			colon = p + strlen(p);
 		len = (size_t)(colon - p);
 		if (snprintf(path, sizeof path, "%.*s%s%s", (int)len, p,
-			len ? "/" : "", argv[0]) >= (int)sizeof path)
+		        len ? "/" : "", argv[0]) >= (int)sizeof path)
 			continue;
 		execve(path, argv, envp);
 		if (errno != ENOENT && errno != ENOTDIR)
@@ -61,8 +61,7 @@ exec_search(char *const *argv, char *const *envp)
 	errno = first_err;
 }
 
-static void __attribute__((noreturn))
-child_fail(int fd, int stage)
+static void __attribute__((noreturn)) child_fail(int fd, int stage)
 {
 	struct failure f = {stage, errno};
 
@@ -123,8 +122,8 @@ describe(const struct spawn_req *req, const struct failure *f, int *code,
 	*code = 70;
 	switch (f->stage) {
 	case ST_USER:
-		snprintf(err, errlen, "cannot become user %s: %s",
-		    req->ru->name, e);
+		snprintf(
+		    err, errlen, "cannot become user %s: %s", req->ru->name, e);
 		break;
 	case ST_WORKDIR:
 		snprintf(err, errlen, "workdir %s: %s", req->workdir, e);

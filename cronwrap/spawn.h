@@ -14,7 +14,7 @@
 
 struct spawn_req {
 	char *const *argv; /* execve'd (argv[0] searched in envp's PATH) */
-	char **envp; /* also environ of a fn child */
+	char **envp;       /* also environ of a fn child */
 	/* Instead of argv: called in the child after the set-up; its return
 	 * value is the child's exit status. */
 	int (*fn)(void *arg);

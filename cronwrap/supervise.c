@@ -24,10 +24,10 @@ struct loop {
 	int fds[2];
 	bool main_done;
 	bool group_done;
-	bool escaped;	     /* descendants outside the group were told */
-	double timeout_at;   /* monotonic, 0 = none */
-	double kill_at;	     /* SIGKILL due, 0 = none */
-	double drain_until;  /* stop waiting for EOF, 0 = not yet */
+	bool escaped;       /* descendants outside the group were told */
+	double timeout_at;  /* monotonic, 0 = none */
+	double kill_at;     /* SIGKILL due, 0 = none */
+	double drain_until; /* stop waiting for EOF, 0 = not yet */
 	double flush_at;
 };
 
@@ -112,8 +112,9 @@ on_stop_signal(struct loop *l, double now)
 	if (sig_stop == 0 || l->out->stop_signal != 0)
 		return;
 	l->out->stop_signal = sig_stop;
-	sink_note(l->sink, "cronwrap received %s: passing it to the job's "
-			   "process group",
+	sink_note(l->sink,
+	    "cronwrap received %s: passing it to the job's "
+	    "process group",
 	    strsignal(sig_stop));
 	terminate(l, sig_stop, now);
 }
@@ -124,14 +125,16 @@ on_timers(struct loop *l, double now)
 	if (l->timeout_at > 0 && now >= l->timeout_at && !l->main_done) {
 		l->timeout_at = 0;
 		l->out->timed_out = true;
-		sink_note(l->sink, "timeout after %gs: sending SIGTERM to the "
-				   "job's process group",
+		sink_note(l->sink,
+		    "timeout after %gs: sending SIGTERM to the "
+		    "job's process group",
 		    l->o->timeout);
 		terminate(l, SIGTERM, now);
 	}
 	if (l->kill_at > 0 && now >= l->kill_at) {
-		sink_note(l->sink, "still running %gs after SIGTERM: sending "
-				   "SIGKILL",
+		sink_note(l->sink,
+		    "still running %gs after SIGTERM: sending "
+		    "SIGKILL",
 		    l->o->kill_after);
 		supervise_kill_all(l->c->pid, SIGKILL);
 		l->kill_at = now + 1; /* again, for late forks */
@@ -155,8 +158,8 @@ after_main(struct loop *l, double now)
 		if (!l->out->leftovers) {
 			l->out->leftovers = true;
 			sink_note(l->sink, "the job's main process ended but "
-					   "processes remain in its group: "
-					   "sending SIGTERM");
+			                   "processes remain in its group: "
+			                   "sending SIGTERM");
 			terminate(l, SIGTERM, now);
 		}
 		return;
@@ -165,9 +168,10 @@ after_main(struct loop *l, double now)
 		if (!l->escaped) {
 			l->escaped = true;
 			l->out->leftovers = true;
-			sink_note(l->sink, "%d process%s left the job's process "
-					   "group and outlived it: sending "
-					   "SIGTERM",
+			sink_note(l->sink,
+			    "%d process%s left the job's process "
+			    "group and outlived it: sending "
+			    "SIGTERM",
 			    others, others == 1 ? "" : "es");
 			terminate(l, SIGTERM, now);
 		}
@@ -237,7 +241,8 @@ loop_once(struct loop *l)
 	if (n < 0 && errno != EINTR)
 		return -1;
 	for (int i = 0; n > 0 && i < 2; i++)
-		if (l->fds[i] >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+		if (l->fds[i] >= 0 &&
+		    (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			read_stream(l, i);
 	sig_drain();
 	reap(l);

@@ -15,15 +15,15 @@
 #include "spawn.h"
 
 struct supervise_opts {
-	double timeout;	   /* seconds, 0 = none */
+	double timeout;    /* seconds, 0 = none */
 	double kill_after; /* seconds between SIGTERM and SIGKILL */
 };
 
 struct outcome {
-	int wait_status;  /* of the main process */
+	int wait_status; /* of the main process */
 	bool timed_out;
-	int stop_signal;  /* a signal cronwrap received and passed on */
-	bool leftovers;	  /* processes outlived the main one (killed) */
+	int stop_signal;   /* a signal cronwrap received and passed on */
+	bool leftovers;    /* processes outlived the main one (killed) */
 	double start, end; /* real time */
 };
 

@@ -5,8 +5,8 @@
 #include "util/xalloc.h"
 
 void
-diag_vadd(struct diag *d, const char *file, int line, const char *fmt,
-    va_list ap)
+diag_vadd(
+    struct diag *d, const char *file, int line, const char *fmt, va_list ap)
 {
 	char *msg, *full;
 

@@ -15,12 +15,15 @@ struct diag {
 	struct strv msgs;
 };
 
-#define DIAG_INIT {STRV_INIT}
+#define DIAG_INIT                                                              \
+	{                                                                      \
+		STRV_INIT                                                      \
+	}
 
 /* Adds "FILE:LINE: message"; without a file, "message" alone; without a
  * line (0), "FILE: message". */
-void diag_add(struct diag *d, const char *file, int line, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void diag_vadd(struct diag *d, const char *file, int line, const char *fmt,
     va_list ap) __attribute__((format(printf, 4, 0)));
 static inline size_t

@@ -14,7 +14,10 @@ struct kv {
 	size_t cap;
 };
 
-#define KV_INIT {NULL, NULL, 0, 0}
+#define KV_INIT                                                                \
+	{                                                                      \
+		NULL, NULL, 0, 0                                               \
+	}
 
 void kv_set(struct kv *kv, const char *key, const char *value);
 const char *kv_get(const struct kv *kv, const char *key);

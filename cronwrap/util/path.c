@@ -164,8 +164,7 @@ rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
 	(void)ftw;
-	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 &&
-	    rm_rf_err == 0)
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && rm_rf_err == 0)
 		rm_rf_err = errno;
 	return 0;
 }

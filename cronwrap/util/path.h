@@ -15,8 +15,8 @@ char *path_dirname(const char *path);
  * 0 or -1 with errno set. */
 int mkdir_p(const char *dir, mode_t mode);
 /* Writes data to path through path.tmp, fsync, rename.  0 or -1/errno. */
-int write_file_atomic(const char *path, const char *data, size_t len,
-    mode_t mode);
+int write_file_atomic(
+    const char *path, const char *data, size_t len, mode_t mode);
 /* Reads a whole (small) file; caller frees.  NULL/errno on error. */
 char *read_file(const char *path, size_t max, size_t *len);
 /* Removes a directory tree.  0 or -1/errno (first error; goes on). */

@@ -11,7 +11,10 @@ struct strbuf {
 	size_t len, cap;
 };
 
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void strbuf_add(struct strbuf *b, const char *data, size_t len);
 void strbuf_adds(struct strbuf *b, const char *s);

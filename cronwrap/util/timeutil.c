@@ -41,8 +41,8 @@ iso8601_utc_ms(double t, char *buf, size_t len)
 
 	gmtime_r(&sec, &tm);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ms);
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, ms);
 }
 
 void
@@ -66,7 +66,7 @@ parse_offset(const char *p, long *off)
 	}
 	if ((sign != '+' && sign != '-') ||
 	    (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 &&
-		sscanf(p + 1, "%2d%2d", &hh, &mm) != 2))
+	        sscanf(p + 1, "%2d%2d", &hh, &mm) != 2))
 		return -1;
 	*off = (hh * 3600L + mm * 60L) * (sign == '-' ? -1 : 1);
 	return 0;
@@ -108,7 +108,7 @@ sleep_until(double deadline_mono, volatile sig_atomic_t *stop)
 	double left;
 
 	while ((stop == NULL || !*stop) &&
-	    (left = deadline_mono - now_mono()) > 0) {
+	       (left = deadline_mono - now_mono()) > 0) {
 		struct timespec ts;
 
 		if (left > 0.2)

@@ -9,8 +9,8 @@
 static void __attribute__((noreturn)) oom(size_t n)
 {
 	char msg[80];
-	int len = snprintf(msg, sizeof msg,
-	    "cronwrap: out of memory (%zu bytes)\n", n);
+	int len = snprintf(
+	    msg, sizeof msg, "cronwrap: out of memory (%zu bytes)\n", n);
 
 	if (len > 0)
 		(void)!write(STDERR_FILENO, msg, (size_t)len);

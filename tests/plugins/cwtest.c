@@ -78,8 +78,8 @@ tell_run(struct cw_ctx *ctx)
 	char *day = cw_expand_time(ctx, "%Y-%m-%d");
 
 	cw_log(ctx, CW_LOG_INFO, "job=%s attempt=%u dry=%d dir=%s day=%s",
-	    cw_job_name(ctx), cw_attempt(ctx), cw_dry_run(ctx),
-	    cw_run_dir(ctx), day ? day : "?");
+	    cw_job_name(ctx), cw_attempt(ctx), cw_dry_run(ctx), cw_run_dir(ctx),
+	    day ? day : "?");
 	free(day);
 	if (cw_window(ctx, &s, &e))
 		cw_log(ctx, CW_LOG_INFO, "window=%ld/%ld", (long)s, (long)e);

@@ -34,10 +34,10 @@ extern "C" {
  * whether to retry (CW_TEMPFAIL is retried when the job has retry.attempts
  * left) and whether to alert. */
 enum cw_status {
-	CW_OK = 0,	 /* done; artifacts (if any) are complete */
-	CW_SKIP,	 /* nothing to do this time: the run ends with exit 75 */
+	CW_OK = 0,   /* done; artifacts (if any) are complete */
+	CW_SKIP,     /* nothing to do this time: the run ends with exit 75 */
 	CW_TEMPFAIL, /* failed, worth retrying (server down, timeout) */
-	CW_FAIL,	 /* failed, retrying will not help (bad login, bad SQL) */
+	CW_FAIL,     /* failed, retrying will not help (bad login, bad SQL) */
 };
 
 /* Log levels, the same numbers as syslog(3). */
@@ -53,8 +53,8 @@ enum cw_level {
  * before check() is called. */
 enum cw_type {
 	CW_TYPE_STRING = 1,
-	CW_TYPE_INT,	  /* a libconfig integer */
-	CW_TYPE_FLOAT,	  /* a float; an integer is accepted too */
+	CW_TYPE_INT,   /* a libconfig integer */
+	CW_TYPE_FLOAT, /* a float; an integer is accepted too */
 	CW_TYPE_BOOL,
 	CW_TYPE_STRINGS,  /* an array of strings; a single string is accepted */
 	CW_TYPE_DURATION, /* "90", "90s", "15m", "2h", "1d" or a number */
@@ -62,7 +62,7 @@ enum cw_type {
 
 /* Flags of a setting. */
 #define CW_SET_REQUIRED 0x1 /* the step is refused without it */
-#define CW_SET_PATH 0x2	    /* relative to the job file's directory */
+#define CW_SET_PATH 0x2     /* relative to the job file's directory */
 #define CW_SET_SECRET 0x4   /* masked by "cronwrap show" */
 
 /* One setting a plugin accepts.  The host refuses any other key in the step
@@ -126,8 +126,8 @@ double cw_conf_float(struct cw_ctx *ctx, const char *key, double def);
 bool cw_conf_bool(struct cw_ctx *ctx, const char *key, bool def);
 double cw_conf_duration(struct cw_ctx *ctx, const char *key, double def);
 /* The strings of a CW_TYPE_STRINGS setting; *n is set to their count. */
-const char *const *cw_conf_strings(struct cw_ctx *ctx, const char *key,
-    size_t *n);
+const char *const *cw_conf_strings(
+    struct cw_ctx *ctx, const char *key, size_t *n);
 
 /* Reads the secret named by the setting KEY_file (for key "password", the
  * setting "password_file"): the file's first line, without its newline.
@@ -149,8 +149,8 @@ bool cw_window(struct cw_ctx *ctx, time_t *start, time_t *end);
 /* The value of --param KEY=VALUE, or NULL. */
 const char *cw_param(struct cw_ctx *ctx, const char *key);
 /* The i-th parameter (0-based); returns false past the last one. */
-bool cw_param_at(struct cw_ctx *ctx, size_t i, const char **key,
-    const char **value);
+bool cw_param_at(
+    struct cw_ctx *ctx, size_t i, const char **key, const char **value);
 /* Expands strftime(3) conversions of pattern on the window end (or, without
  * a window, the run's start), in UTC.  Returns a string the plugin frees
  * with free(), or NULL on a bad pattern. */
@@ -172,8 +172,8 @@ int cw_checkpoint_set(struct cw_ctx *ctx, const char *key, const char *value);
 
 /* Reports progress (done of total units, total 0 when unknown); logged at
  * most every few seconds. */
-void cw_progress(struct cw_ctx *ctx, double done, double total,
-    const char *unit);
+void cw_progress(
+    struct cw_ctx *ctx, double done, double total, const char *unit);
 
 #ifdef __cplusplus
 }
