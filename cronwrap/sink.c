@@ -153,6 +153,7 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len, double now)
 			used = seg < room ? seg : room;
 			memcpy(part + *plen, data, used);
 			*plen += used;
+			/* cppcheck-suppress knownConditionTrueFalse */
 			if (used == seg && nl != NULL) {
 				emit_line(s, stream, part, *plen);
 				*plen = 0;

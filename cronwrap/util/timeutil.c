@@ -103,7 +103,7 @@ iso8601_parse(const char *s, time_t *t)
 }
 
 void
-sleep_until(double deadline_mono, volatile sig_atomic_t *stop)
+sleep_until(double deadline_mono, const volatile sig_atomic_t *stop)
 {
 	double left;
 

@@ -25,6 +25,6 @@ void localtime_str(time_t t, char *buf, size_t len);
 int iso8601_parse(const char *s, time_t *t);
 /* Sleeps, resuming after signals, until the monotonic deadline or until
  * *stop becomes true. */
-void sleep_until(double deadline_mono, volatile sig_atomic_t *stop);
+void sleep_until(double deadline_mono, const volatile sig_atomic_t *stop);
 
 #endif
