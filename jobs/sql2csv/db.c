@@ -28,16 +28,30 @@ int
 db_fail(struct db_error *err, enum cw_status status, const char *fmt, ...)
 {
 	va_list ap;
-	size_t n;
+	char *r, *w;
 
 	err->status = status;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	/* Servers end their messages with a newline; a log line does not. */
-	n = strlen(err->msg);
-	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
-		err->msg[--n] = '\0';
+	/* Servers end their messages with a newline and split them over
+	 * lines ("...refused\n\tIs the server running..."); a log line is
+	 * one line. */
+	for (r = w = err->msg; *r != '\0'; r++) {
+		if (*r != '\n') {
+			*w++ = *r;
+			continue;
+		}
+		while (r[1] == '\t' || r[1] == ' ')
+			r++;
+		if (r[1] != '\0' && w > err->msg) {
+			*w++ = ';';
+			*w++ = ' ';
+		}
+	}
+	while (w > err->msg && w[-1] == ' ')
+		w--;
+	*w = '\0';
 	return -1;
 }
 

@@ -21,7 +21,6 @@
 
 struct my_col {
 	enum db_type kind;
-	unsigned decimals; /* of a time: digits of the fraction */
 	enum enum_field_types type;
 	char *buf; /* strings */
 	unsigned long cap;
@@ -50,7 +49,6 @@ my_bind_col(const MYSQL_FIELD *f, struct my_col *c, MYSQL_BIND *b)
 	b->error = &c->error;
 	b->length = &c->len;
 	c->type = f->type;
-	c->decimals = f->decimals;
 	switch (f->type) {
 	case MYSQL_TYPE_TINY:
 	case MYSQL_TYPE_SHORT:
@@ -101,20 +99,24 @@ my_bind_col(const MYSQL_FIELD *f, struct my_col *c, MYSQL_BIND *b)
 	return 0;
 }
 
-/* The fraction of a time, in as many digits as its column declares. */
-static int
+/* The fraction of a time, without trailing zeros, as PostgreSQL writes
+ * it: a DATETIME(6) holding whole seconds is written without fraction, so
+ * the same instant is the same text from either server. */
+static void
 my_fraction(const struct my_col *c, char *out, size_t len)
 {
-	unsigned digits = c->decimals, k;
-	unsigned long part = c->t.second_part;
+	unsigned long part = c->t.second_part % 1000000;
+	int digits = SEC_PART_DIGITS;
 
-	if (digits == 0 || digits > SEC_PART_DIGITS)
-		digits = part != 0 ? SEC_PART_DIGITS : 0;
-	if (digits == 0)
-		return snprintf(out, len, "%s", "");
-	for (k = SEC_PART_DIGITS; k > digits; k--)
+	if (part == 0) {
+		out[0] = '\0';
+		return;
+	}
+	while (part % 10 == 0) {
 		part /= 10;
-	return snprintf(out, len, ".%0*lu", (int)digits, part);
+		digits--;
+	}
+	snprintf(out, len, ".%0*lu", digits, part);
 }
 
 static void
