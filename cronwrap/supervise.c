@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "runlog.h"
 #include "sig.h"
 #include "supervise.h"
 #include "util/timeutil.h"
@@ -129,6 +130,9 @@ on_timers(struct loop *l, double now)
 		    "timeout after %gs: sending SIGTERM to the "
 		    "job's process group",
 		    l->o->timeout);
+		runlog_event(LOG_WARNING, l->sink->job, l->sink->run_id,
+		    "timeout", "after=%gs pgid=%ld", l->o->timeout,
+		    (long)l->c->pid);
 		terminate(l, SIGTERM, now);
 	}
 	if (l->kill_at > 0 && now >= l->kill_at) {

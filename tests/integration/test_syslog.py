@@ -37,6 +37,8 @@ def test_success_skip_timeout_retry_events(project, syslog_run, tmp_path):
     assert r.status == 124
     assert any("event=finish status=timeout exit=124" in t
                for p, t in r.lines())
+    assert any(re.search(r"event=timeout after=1s pgid=\d+", t)
+               for p, t in r.lines())
     project.write_job("again", 'shell = "exit 1";\n'
                       'retry = { attempts = 2; delay = "0.1s"; };\n')
     r = syslog_run([CRONWRAP, "run", "again"], project.env())
