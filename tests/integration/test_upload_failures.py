@@ -55,6 +55,39 @@ def test_connection_refused_is_retried(project, ftp_servers):
     assert "Couldn't connect" in p.stderr or "Failed to connect" in p.stderr
 
 
+def test_ftp_421_is_retried(project, ftp_servers, private_ftp):
+    """A 4xx reply is transient: with the server's one connection slot
+    taken, the login gets "421 There are too many connections", and once
+    the slot is free the next try succeeds."""
+    import socket
+    srv = ftp_servers
+    busy = private_ftp(max_clients=1)
+    path, local = srv.new_dir()
+    files = upload_job(project, "up", ftp_settings(
+        srv, busy.port, path, attempts=3, retry_delay="1s"))
+    for _ in range(100):  # until the readiness probe's session is gone
+        hold = socket.create_connection(("127.0.0.1", busy.port))
+        if hold.recv(100).startswith(b"220"):
+            break
+        hold.close()
+        time.sleep(0.05)
+    try:
+        job = project.popen("run", "up")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and job.poll() is None:
+            logs = project.logs("up")
+            if logs and "421" in open(logs[-1], errors="replace").read():
+                break
+            time.sleep(0.02)
+    finally:
+        hold.close()
+    out, err = job.communicate(timeout=60)
+    assert job.returncode == 0, err
+    assert_uploaded(local, files)
+    log = run_log(project, "up")
+    assert "421" in log and "trying again in 1s (2 of 3)" in log, log
+
+
 def test_server_killed_mid_transfer_fails(project, ftp_servers, private_ftp):
     """attempts = 1: the step fails, and nothing stays under the final
     name."""

@@ -158,3 +158,14 @@ def test_sftp_wrong_password_fails_without_retries(project, sftp_server):
     assert "trying again" not in log
     assert log.count("login refused") == 1, log  # nor by the runner
     assert listing(local) == []
+
+
+def test_sftp_host_key_check_can_be_turned_off(project, sftp_server):
+    srv = sftp_server
+    path, local = srv.new_dir()
+    files = upload_job(project, "up", sftp_settings(
+        srv, path, key_file=srv.key_file, known_hosts=srv.wrong_known_hosts,
+        host_key_check=False))
+    project.run("run", "up", check=0)
+    assert_uploaded(local, files)
+    assert "host_key_check = false" in run_log(project, "up")
