@@ -295,7 +295,7 @@ class SshServer(Base):
 
 
 @pytest.fixture(scope="session")
-def _server_root():
+def _ftp_server_root():
     _need_root()
     # Not pytest's tmp_path: its 0700 parents keep cwftp out.
     root = tempfile.mkdtemp(prefix="cw-ftp-")
@@ -305,10 +305,10 @@ def _server_root():
 
 
 @pytest.fixture(scope="session")
-def ftp_servers(_server_root):
+def ftp_servers(_ftp_server_root):
     """The three vsftpd instances (see FtpServers)."""
     pw = _ensure_user()
-    root = os.path.join(_server_root, "ftp")
+    root = os.path.join(_ftp_server_root, "ftp")
     os.makedirs(root)
     os.chmod(root, 0o755)
     servers = FtpServers(root, pw)
@@ -317,10 +317,10 @@ def ftp_servers(_server_root):
 
 
 @pytest.fixture(scope="session")
-def sftp_server(_server_root):
+def sftp_server(_ftp_server_root):
     """sshd for SFTP (see SshServer)."""
     pw = _ensure_user()
-    root = os.path.join(_server_root, "sftp")
+    root = os.path.join(_ftp_server_root, "sftp")
     os.makedirs(root)
     os.chmod(root, 0o755)
     server = SshServer(root, pw)

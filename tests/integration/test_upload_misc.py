@@ -155,3 +155,34 @@ steps = (
 );
 """)
     project.run("check", "good", check=0)
+
+
+def test_sql2csv_then_sftp_pipeline(project, sftp_server, tmp_path):
+    """The job of the SPEC's example: SQL to CSV, then SFTP; every file the
+    first step declares (the CSV and its .sha256) is uploaded."""
+    import hashlib
+    import sqlite3
+    srv = sftp_server
+    path, local = srv.new_dir()
+    db = str(tmp_path / "sales.db")
+    with sqlite3.connect(db) as c:
+        c.execute("create table sales (region text, amount real)")
+        c.executemany("insert into sales values (?, ?)",
+                      [("north", 7.5), ("south", 19.99)])
+    project.write_job("export", """\
+steps = (
+  { plugin = "sql2csv"; driver = "sqlite"; database = "%s";
+    query = "select region, amount from sales order by region";
+    output = "sales-%%Y%%m%%d.csv"; header = true; sha256 = true; },
+  { plugin = "upload"; url = "%s"; user = "%s"; key_file = "%s";
+    known_hosts = "%s"; }
+);
+""" % (db, srv.url(path), srv.user, srv.key_file, srv.known_hosts))
+    project.run("run", "export", "--window",
+                "2024-05-01T00:00:00Z/2024-05-02T00:00:00Z", check=0)
+    assert listing(local) == ["sales-20240502.csv", "sales-20240502.csv.sha256"]
+    with open(os.path.join(local, "sales-20240502.csv"), "rb") as f:
+        csv = f.read()
+    assert csv == b"region,amount\r\nnorth,7.5\r\nsouth,19.99\r\n"
+    with open(os.path.join(local, "sales-20240502.csv.sha256")) as f:
+        assert f.read().split()[0] == hashlib.sha256(csv).hexdigest()
