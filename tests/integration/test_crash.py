@@ -1,0 +1,107 @@
+"""Crash detection: a run whose runner vanished (SIGKILL) is marked crashed
+by the next cronwrap that looks, once nothing of it holds the lock, and
+counts as a failure."""
+import json
+import os
+import signal
+import time
+
+
+def wait_for(pred, timeout=20, step=0.05):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
+
+
+def history(project, job):
+    return json.loads(project.run("history", job, "--json", check=0).stdout)
+
+
+def status(project, job):
+    p = project.run("status", job, "--json")
+    return p.returncode, json.loads(p.stdout)[0]
+
+
+def group_gone(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return False
+    except ProcessLookupError:
+        return True
+
+
+def start_and_kill_runner(project, tmp_path):
+    """Starts a run whose job writes its pid (its process group) and
+    sleeps, then kills the runner with SIGKILL.  Returns the job's pgid."""
+    pidfile = tmp_path / "job.pid"
+    project.write_job("victim", 'shell = "echo $$ > %s; exec sleep 60";\n'
+                      % pidfile)
+    runner = project.popen("run", "victim")
+    assert wait_for(lambda: pidfile.exists() and pidfile.read_text().strip())
+    assert wait_for(lambda: history(project, "victim")[0]["status"]
+                    == "running")
+    runner.kill()
+    runner.wait(timeout=10)
+    return int(pidfile.read_text())
+
+
+def test_runner_killed_job_lives_on_then_dies(project, tmp_path):
+    pgid = start_and_kill_runner(project, tmp_path)
+    try:
+        # The job's group still holds the lock for its run: not crashed.
+        code, st = status(project, "victim")
+        assert code == 0 and st["running"] is True
+        assert history(project, "victim")[0]["status"] == "running"
+    finally:
+        os.killpg(pgid, signal.SIGKILL)
+    assert wait_for(lambda: group_gone(pgid))
+    # Now nothing of the run is left: the next look marks it crashed.
+    assert wait_for(lambda: status(project, "victim")[1]["health"]
+                    == ["crashed"])
+    code, st = status(project, "victim")
+    assert code == 1
+    assert st["running"] is False
+    assert st["last_status"] == "crashed"
+    assert st["consecutive_failures"] == 1
+    runs = history(project, "victim")
+    assert len(runs) == 1
+    assert runs[0]["status"] == "crashed"
+    assert runs[0]["end"] is not None and runs[0]["end"] >= runs[0]["start"]
+    p = project.run("status", "victim")
+    assert "crashed" in p.stdout and "vanished" in p.stdout
+    # The lock is free for the next run, which ends the failures.
+    project.write_job("victim", 'shell = "true";\n')
+    project.run("run", "victim", check=0)
+    code, st = status(project, "victim")
+    assert code == 0 and st["health"] == []
+
+
+def test_history_and_list_mark_crashes_too(project, tmp_path):
+    pgid = start_and_kill_runner(project, tmp_path)
+    os.killpg(pgid, signal.SIGKILL)
+    assert wait_for(lambda: group_gone(pgid))
+    # history alone marks it (no status call before).
+    assert wait_for(lambda: history(project, "victim")[0]["status"]
+                    == "crashed")
+    js = json.loads(project.run("list", "--json", check=0).stdout)
+    assert js[0]["last_status"] == "crashed"
+
+
+def test_live_runner_is_not_crashed(project):
+    project.write_job("alive", 'shell = "sleep 30";\n')
+    runner = project.popen("run", "alive")
+    try:
+        assert wait_for(lambda: history(project, "alive")
+                        and history(project, "alive")[0]["status"]
+                        == "running")
+        for _ in range(3):
+            assert project.run("status", "alive").returncode == 0
+            assert project.run("prune").returncode == 0
+        assert history(project, "alive")[0]["status"] == "running"
+    finally:
+        runner.send_signal(signal.SIGTERM)
+        runner.wait(timeout=30)
+    assert history(project, "alive")[0]["status"] != "crashed"
