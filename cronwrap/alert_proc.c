@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,10 +86,11 @@ alert_proc_exec(char *const argv[], char *const envp[], int in_fd)
 {
 	if (in_fd >= 0 && dup2(in_fd, STDIN_FILENO) < 0)
 		_exit(127);
+	/* A fork of our own: its environment may be replaced, and execvp
+	 * then searches the new PATH. */
 	if (envp != NULL)
-		execve(argv[0], argv, envp);
-	else
-		execv(argv[0], argv);
+		environ = (char **)(uintptr_t)envp;
+	execvp(argv[0], argv);
 	dprintf(
 	    STDERR_FILENO, "cannot execute %s: %s\n", argv[0], strerror(errno));
 	_exit(127);

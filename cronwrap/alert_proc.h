@@ -20,7 +20,8 @@
 pid_t alert_proc_fork(bool with_stderr, int *fd);
 
 /* In a child of alert_proc_fork: makes in_fd (when >= 0) its stdin and
- * executes argv[0] with envp (NULL: the current environment).  Never
+ * executes argv[0] (searched in the PATH of envp when it has no slash)
+ * with envp (NULL: the current environment).  Never
  * returns: on failure it says why on stderr and exits 127. */
 void alert_proc_exec(char *const argv[], char *const envp[], int in_fd)
     __attribute__((noreturn));
