@@ -62,7 +62,7 @@ static int
 crontab_command(const struct global *g, char **out)
 {
 	struct strbuf b = STRBUF_INIT;
-	char self[PATH_MAX], conf[PATH_MAX];
+	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	int ret;
 
@@ -72,6 +72,8 @@ crontab_command(const struct global *g, char **out)
 		snprintf(self, sizeof self, "cronwrap");
 	ret = crontab_quote(&b, self);
 	if (ret == 0 && g->file != NULL) {
+		char conf[PATH_MAX];
+
 		if (realpath(g->file, conf) == NULL)
 			snprintf(conf, sizeof conf, "%s", g->file);
 		if (strcmp(conf, CRONTAB_DEFAULT_CONFIG) != 0) {
@@ -89,7 +91,7 @@ static int
 crontab_tz(const struct job *job, const char *line)
 {
 	if (crontab_tz_same(job->schedule_tz, CRONTAB_SYSTEM_TZ, time(NULL),
-		CRONTAB_TZ_DAYS)) {
+	        CRONTAB_TZ_DAYS)) {
 		printf("# schedule_tz \"%s\" keeps the offsets of this "
 		       "system's time zone, which cron uses\n",
 		    job->schedule_tz);
@@ -101,7 +103,7 @@ crontab_tz(const struct job *job, const char *line)
 	       "system's zone instead\n#%s\n",
 	    job->schedule_tz, line);
 	cli_warn("crontab: %s: schedule_tz \"%s\" cannot be followed by "
-		 "Debian's cron (no CRON_TZ); its line is commented out",
+	         "Debian's cron (no CRON_TZ); its line is commented out",
 	    job->name, job->schedule_tz);
 	return 0;
 }
@@ -109,12 +111,12 @@ crontab_tz(const struct job *job, const char *line)
 static void
 crontab_job(struct crontab_ctx *c, const struct job *job)
 {
-	char expr[512], *desc;
-	char *line;
+	char expr[512], *line;
 
 	printf("\n# %s", job->name);
 	if (job->description != NULL) {
-		desc = report_oneline(job->description);
+		char *desc = report_oneline(job->description);
+
 		printf(": %s", desc);
 		free(desc);
 	}
@@ -128,7 +130,8 @@ crontab_job(struct crontab_ctx *c, const struct job *job)
 		       "for cron\n",
 		    job->schedule);
 		cli_warn("crontab: %s: schedule \"%s\" cannot be written for "
-			 "cron", job->name, job->schedule);
+		         "cron",
+		    job->name, job->schedule);
 		crontab_fail(c, 1);
 		return;
 	}
@@ -170,10 +173,12 @@ crontab_print(struct crontab_ctx *c, const struct strv *names)
 static const char *
 crontab_user(const char *opt, char *buf, size_t len)
 {
-	struct passwd *pw;
-
 	if (opt == NULL) {
-		pw = getpwuid(geteuid());
+		struct passwd pwd, *pw = NULL;
+		char pwbuf[4096];
+
+		if (getpwuid_r(geteuid(), &pwd, pwbuf, sizeof pwbuf, &pw) != 0)
+			pw = NULL;
 		snprintf(buf, len, "%s", pw != NULL ? pw->pw_name : "root");
 		return buf;
 	}
@@ -197,7 +202,8 @@ crontab_run(const struct cli *cli, const char *user)
 	c.g = &g;
 	if (crontab_command(&g, &c.cmd) < 0) {
 		cli_warn("crontab: the path of cronwrap or of its global file "
-			 "cannot be written in a cron line: %s", c.cmd);
+		         "cannot be written in a cron line: %s",
+		    c.cmd);
 		c.status = EX_CONFIG;
 	} else if (config_job_names(&g, &names, &d) < 0) {
 		cli_print_diag(&d);
@@ -239,7 +245,7 @@ cmd_crontab(const struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("crontab", "expected no argument");
 	if ((user = crontab_user(user_opt, buf, sizeof buf)) == NULL)
-		return cli_usage("crontab", "--user %s: not a user name",
-		    user_opt);
+		return cli_usage(
+		    "crontab", "--user %s: not a user name", user_opt);
 	return crontab_run(cli, user);
 }

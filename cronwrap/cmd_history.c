@@ -192,8 +192,8 @@ cmd_history(const struct cli *cli, int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage("history", "expected one JOB");
 	if (!config_valid_name(argv[optind]))
-		return cli_usage("history", "\"%s\" is not a job name",
-		    argv[optind]);
+		return cli_usage(
+		    "history", "\"%s\" is not a job name", argv[optind]);
 	if ((status = cli_load_global(cli, &g)) != 0)
 		return status;
 	status = history_show(&g, argv[optind], limit, json);

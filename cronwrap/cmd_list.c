@@ -43,16 +43,15 @@ list_row(struct table *t, const struct jobwalk_item *it)
 		return;
 	}
 	if (it->job->schedule != NULL && it->job->schedule_tz != NULL)
-		table_addf(t, "%s (%s)", it->job->schedule,
-		    it->job->schedule_tz);
+		table_addf(
+		    t, "%s (%s)", it->job->schedule, it->job->schedule_tz);
 	else
 		table_add(t, it->job->schedule);
 	r = list_latest(it->h);
 	table_add(t, r != NULL ? run_status_name(r->status) : "never run");
 	report_time(r != NULL ? r->start : 0, buf, sizeof buf);
 	table_add(t, buf);
-	report_time(it->h->has_next ? (double)it->h->next : 0, buf,
-	    sizeof buf);
+	report_time(it->h->has_next ? (double)it->h->next : 0, buf, sizeof buf);
 	table_add(t, buf);
 }
 

@@ -34,11 +34,14 @@ log_raw_text(const char *line)
 static int
 log_copy(FILE *in, bool raw)
 {
-	char buf[65536], *line = NULL;
-	size_t n, cap = 0;
+	char *line = NULL;
+	size_t cap = 0;
 	ssize_t len;
 
 	if (!raw) {
+		char buf[65536];
+		size_t n;
+
 		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 			if (fwrite(buf, 1, n, stdout) != n)
 				return -1;
@@ -164,11 +167,12 @@ cmd_log(const struct cli *cli, int argc, char **argv)
 	if (optind != argc - 1 && optind != argc - 2)
 		return cli_usage("log", "expected JOB [RUN_ID]");
 	if (!config_valid_name(argv[optind]))
-		return cli_usage("log", "\"%s\" is not a job name", argv[optind]);
+		return cli_usage(
+		    "log", "\"%s\" is not a job name", argv[optind]);
 	if ((status = cli_load_global(cli, &g)) != 0)
 		return status;
-	status = log_run(&g, argv[optind],
-	    optind + 1 < argc ? argv[optind + 1] : NULL, raw);
+	status = log_run(
+	    &g, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, raw);
 	global_free(&g);
 	return status;
 }

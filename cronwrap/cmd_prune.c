@@ -15,7 +15,7 @@
 static int
 prune_apply(const struct cli *cli, const struct global *g)
 {
-	struct retention_result res;
+	struct retention_result res = {0};
 	struct state *st;
 	int status = 0;
 

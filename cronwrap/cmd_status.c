@@ -51,8 +51,8 @@ status_health(struct table *t, const struct strv *problems)
 		if (i > 0)
 			strbuf_adds(&b, ",");
 		strbuf_adds(&b, strcmp(problems->v[i], "late") == 0
-			? "LATE"
-			: problems->v[i]);
+		                    ? "LATE"
+		                    : problems->v[i]);
 	}
 	table_add(t, problems->n > 0 ? strbuf_str(&b) : "ok");
 	strbuf_free(&b);
@@ -69,7 +69,7 @@ status_note(struct table *t, const struct job_health *h)
 	} else if (!h->has_last && !h->running) {
 		table_add(t, "never run");
 	} else if (h->has_last && run_status_is_failure(h->last.status) &&
-	    h->last.reason != NULL) {
+	           h->last.reason != NULL) {
 		reason = report_oneline(h->last.reason);
 		table_add(t, reason);
 		free(reason);
@@ -82,8 +82,8 @@ status_note(struct table *t, const struct job_health *h)
 }
 
 static void
-status_row(struct table *t, const struct jobwalk_item *it,
-    const struct strv *problems)
+status_row(
+    struct table *t, const struct jobwalk_item *it, const struct strv *problems)
 {
 	const struct job_health *h = it->h;
 	char buf[64];
@@ -113,9 +113,10 @@ static void
 status_json(struct strbuf *b, const struct jobwalk_item *it,
     const struct strv *problems)
 {
-	const struct job_health *h = it->h;
-	const struct run_record *last = h && h->has_last ? &h->last : NULL;
-	bool running = h != NULL && h->running;
+	static const struct job_health none; /* a job whose file failed */
+	const struct job_health *h = it->h != NULL ? it->h : &none;
+	const struct run_record *last = h->has_last ? &h->last : NULL;
+	bool running = h->running;
 
 	json_open(b, '{');
 	json_key(b, "job");
@@ -141,11 +142,11 @@ status_json(struct strbuf *b, const struct jobwalk_item *it,
 	json_key(b, "last_end");
 	json_time_ms(b, last ? last->end : 0);
 	json_key(b, "consecutive_failures");
-	json_int(b, h ? h->failures : 0);
+	json_int(b, h->failures);
 	json_key(b, "missed_tick");
-	json_time(b, h && h->late, h ? h->missed : 0);
+	json_time(b, h->late, h->missed);
 	json_key(b, "next");
-	json_time(b, h && h->has_next, h ? h->next : 0);
+	json_time(b, h->has_next, h->next);
 	json_close(b, '}');
 }
 
@@ -209,8 +210,8 @@ cmd_status(const struct cli *cli, int argc, char **argv)
 	if (optind == argc - 1) {
 		one = argv[optind];
 		if (!config_valid_name(one))
-			return cli_usage("status", "\"%s\" is not a job name",
-			    one);
+			return cli_usage(
+			    "status", "\"%s\" is not a job name", one);
 	}
 	table_init(&o.t, 7, "JOB", "HEALTH", "RUNNING", "LAST", "FINISHED",
 	    "FAILURES", "NOTE");

@@ -51,9 +51,10 @@ proc_start(pid_t pid, char *state, double *start)
 		return errno == ENOENT || errno == ESRCH ? 0 : -1;
 	/* The command name, in parentheses, may hold spaces and ')'. */
 	if ((p = strrchr(text, ')')) != NULL &&
-	    sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-			  "%*s %*s %*s %*s %*s %*s %*s %llu",
-		state, &ticks) == 2 &&
+	    sscanf(p + 1,
+	        " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+	        "%*s %*s %*s %*s %*s %*s %*s %llu",
+	        state, &ticks) == 2 &&
 	    (bt = boot_time()) > 0) {
 		*start = bt + (double)ticks / (double)sysconf(_SC_CLK_TCK);
 		ret = 1;

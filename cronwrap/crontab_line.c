@@ -11,15 +11,15 @@
 #include "util/xalloc.h"
 
 struct cron_field {
-	int high; /* the value "N/STEP" runs up to */
+	int high;                 /* the value "N/STEP" runs up to */
 	const char *const *names; /* names[i] is value i + base */
 	int base, nnames;
 };
 
 static const char *const month_names[] = {"jan", "feb", "mar", "apr", "may",
     "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri",
-    "sat"};
+static const char *const day_names[] = {
+    "sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
 static const struct cron_field cron_fields[5] = {
     {59, NULL, 0, 0},
@@ -194,8 +194,8 @@ int
 crontab_quote(struct strbuf *b, const char *arg)
 {
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_./:=@+,-";
+	                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                           "0123456789_./:=@+,-";
 	bool quote = *arg == '\0' || strspn(arg, safe) != strlen(arg);
 
 	for (const char *p = arg; *p != '\0'; p++)

@@ -10,8 +10,7 @@
 #include "health.h"
 
 /* Every status but running, as a state_run_latest() mask. */
-#define FINISHED_MASK                                                          \
-	((((1u << (RS_CRASHED + 1)) - 1)) & ~(1u << RS_RUNNING))
+#define FINISHED_MASK (((1u << (RS_CRASHED + 1)) - 1) & ~(1u << RS_RUNNING))
 
 int
 health_open(const struct global *g, const char *job, struct state **st,
@@ -93,8 +92,8 @@ health_runs(struct state *st, const char *name, struct job_health *h)
 	struct run_record newest;
 	int r;
 
-	if ((r = state_run_latest(st, name, 1u << RS_RUNNING, 0,
-		 &h->current)) < 0)
+	r = state_run_latest(st, name, 1u << RS_RUNNING, 0, &h->current);
+	if (r < 0)
 		return -1;
 	h->running = r == 1;
 	if ((r = state_run_latest(st, name, FINISHED_MASK, 0, &h->last)) < 0)
@@ -121,8 +120,8 @@ health_schedule(const struct job *job, double now, struct job_health *h,
 
 	if (job->schedule == NULL)
 		return 0;
-	if (schedule_parse(job->schedule, job->schedule_tz, &s, why,
-		sizeof why) < 0) {
+	if (schedule_parse(
+	        job->schedule, job->schedule_tz, &s, why, sizeof why) < 0) {
 		snprintf(err, errlen, "%s: schedule: %s",
 		    job->file ? job->file : job->name, why);
 		return -1;
@@ -131,8 +130,8 @@ health_schedule(const struct job *job, double now, struct job_health *h,
 	h->has_next = h->next != (time_t)-1;
 	if (job->file != NULL && stat(job->file, &sb) == 0)
 		since = (double)sb.st_mtim.tv_sec;
-	h->late = health_late(s, now, health_grace(job), since,
-	    h->latest_start, &h->missed);
+	h->late = health_late(
+	    s, now, health_grace(job), since, h->latest_start, &h->missed);
 	schedule_free(s);
 	return 0;
 }

@@ -33,9 +33,9 @@ struct job_health {
 	bool running;              /* a run is in progress */
 	struct run_record current; /* the newest such run, when running */
 	bool has_last;
-	struct run_record last;    /* the newest run that is not running */
-	double latest_start;       /* the newest start of any run, 0 = none */
-	int failures;              /* consecutive failures */
+	struct run_record last; /* the newest run that is not running */
+	double latest_start;    /* the newest start of any run, 0 = none */
+	int failures;           /* consecutive failures */
 	bool has_next;
 	time_t next; /* the next tick */
 	bool late;

@@ -7,30 +7,30 @@
 #include "jobwalk.h"
 #include "util/timeutil.h"
 
-/* One job: 0, 1 (fn said so), EX_CONFIG or EX_SOFTWARE. */
+/* One job: 0, 1 (fn said so), EX_CONFIG or EX_SOFTWARE.  base gives the
+ * global settings, the name and the time. */
 static int
-jobwalk_one(struct jobwalk_item *it, struct state *st, bool marked,
+jobwalk_one(const struct jobwalk_item *base, struct state *st, bool marked,
     int (*fn)(const struct jobwalk_item *it, void *arg), void *arg)
 {
+	struct jobwalk_item it = *base;
 	struct job_health h;
 	struct job job;
 	char err[1024];
 	int ret;
 
-	if (cli_load_job(it->g, it->name, &job) != 0) {
-		it->job = NULL;
-		it->h = NULL;
-		fn(it, arg);
+	if (cli_load_job(it.g, it.name, &job) != 0) {
+		fn(&it, arg); /* job and h NULL: shown as broken */
 		return EX_CONFIG;
 	}
-	if (health_get(it->g, st, marked, &job, it->now, &h, err,
-		sizeof err) < 0) {
+	ret = health_get(it.g, st, marked, &job, it.now, &h, err, sizeof err);
+	if (ret < 0) {
 		cli_warn("%s", err);
 		ret = EX_SOFTWARE;
 	} else {
-		it->job = &job;
-		it->h = &h;
-		ret = fn(it, arg) != 0 ? 1 : 0;
+		it.job = &job;
+		it.h = &h;
+		ret = fn(&it, arg) != 0 ? 1 : 0;
 	}
 	health_free(&h);
 	job_free(&job);

@@ -14,8 +14,8 @@
 struct jobwalk_item {
 	const struct global *g;
 	const char *name;
-	const struct job *job;	     /* NULL: the file did not load */
-	const struct job_health *h;  /* NULL with job */
+	const struct job *job;      /* NULL: the file did not load */
+	const struct job_health *h; /* NULL with job */
 	double now;
 };
 

@@ -120,9 +120,9 @@ report_exit(const struct run_record *r, char *buf, size_t len)
 void
 report_duration(const struct run_record *r, double now, char *buf, size_t len)
 {
-	char d[32];
-
 	if (r->status == RS_RUNNING && r->start > 0 && now >= r->start) {
+		char d[32];
+
 		duration_format(now - r->start, d, sizeof d);
 		snprintf(buf, len, "(%s)", d);
 	} else if (r->end > 0 && r->end >= r->start) {

@@ -40,15 +40,15 @@ void report_time(double t, char *buf, size_t len);
 void report_exit(const struct run_record *r, char *buf, size_t len);
 /* A run's duration for people: "12.4s"; the time so far in parentheses
  * while it runs; "-" when unknown. */
-void report_duration(const struct run_record *r, double now, char *buf,
-    size_t len);
+void report_duration(
+    const struct run_record *r, double now, char *buf, size_t len);
 /* Control characters of one-line text (a reason, a description) as
  * spaces, so that a cell or a comment stays on its line.  Caller frees. */
 char *report_oneline(const char *s);
 
 /* JSON, built into a strbuf.  Members are added to the object or array
  * opened last; a comma is put in when needed. */
-void json_open(struct strbuf *b, char bracket); /* '{' or '[' */
+void json_open(struct strbuf *b, char bracket);  /* '{' or '[' */
 void json_close(struct strbuf *b, char bracket); /* '}' or ']' */
 /* A member's key; the value follows with one of the json_* below. */
 void json_key(struct strbuf *b, const char *key);

@@ -39,14 +39,15 @@ retention_runid_time(const char *name, double *t)
 static void
 retention_error(struct retention_result *res, const char *path)
 {
-	strv_push_take(&res->errors, xasprintf("%s: %s", path, strerror(errno)));
+	strv_push_take(
+	    &res->errors, xasprintf("%s: %s", path, strerror(errno)));
 }
 
 /* Removes a log file or a run directory, if it is there and of the kind
  * expected (a symbolic link is neither); counts it in *count. */
 static void
-retention_remove(struct retention_result *res, const char *path, bool dir,
-    unsigned *count)
+retention_remove(
+    struct retention_result *res, const char *path, bool dir, unsigned *count)
 {
 	struct stat sb;
 
@@ -84,8 +85,8 @@ retention_removed(const struct run_record *r, void *arg)
 		base = base != NULL ? base + 1 : r->log_path;
 		if (strncmp(base, r->run_id, RUNID_LEN) == 0 &&
 		    strcmp(base + RUNID_LEN, ".log") == 0)
-			retention_remove(c->res, r->log_path, false,
-			    &c->res->logs);
+			retention_remove(
+			    c->res, r->log_path, false, &c->res->logs);
 	}
 	if (r->job == NULL || !config_valid_name(r->job))
 		return;
@@ -97,8 +98,8 @@ retention_removed(const struct run_record *r, void *arg)
 /* A leftover: named after a run id that is old enough and has no row.
  * 1 yes, 0 no, -1 database error. */
 static int
-retention_orphan(struct state *st, const char *job, const char *name,
-    double now)
+retention_orphan(
+    struct state *st, const char *job, const char *name, double now)
 {
 	struct run_record r;
 	char id[RUNID_LEN + 1];
@@ -116,6 +117,18 @@ retention_orphan(struct state *st, const char *job, const char *name,
 	return found < 0 ? -1 : !found;
 }
 
+/* Whether a directory entry is named as a run's: RUN_ID for a run
+ * directory, RUN_ID.log for a log file (checked as an id later). */
+static bool
+run_entry_name(const char *name, bool dir)
+{
+	size_t len = strlen(name);
+
+	if (dir)
+		return len == RUNID_LEN;
+	return len == RUNID_LEN + 4 && strcmp(name + RUNID_LEN, ".log") == 0;
+}
+
 /* Leftovers in one job's directory: run directories (dirs) or log files
  * RUN_ID.log.  0, or -1 on a database error. */
 static int
@@ -128,22 +141,21 @@ retention_sweep_job(struct state *st, const char *jobdir, const char *job,
 
 	if (d == NULL)
 		return 0; /* not a directory, or gone: nothing of ours */
+	/* readdir_r() is deprecated: one stream per thread is safe. */
+	/* cppcheck-suppress readdirCalled */
 	while (ret == 0 && (e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
 		char *path;
 		int orphan;
 
-		if (dirs ? len != RUNID_LEN
-			 : len != RUNID_LEN + 4 ||
-				strcmp(e->d_name + RUNID_LEN, ".log") != 0)
+		if (!run_entry_name(e->d_name, dirs))
 			continue;
 		if ((orphan = retention_orphan(st, job, e->d_name, now)) <= 0) {
 			ret = orphan;
 			continue;
 		}
 		path = xasprintf("%s/%s", jobdir, e->d_name);
-		retention_remove(res, path, dirs, dirs ? &res->run_dirs
-						       : &res->logs);
+		retention_remove(
+		    res, path, dirs, dirs ? &res->run_dirs : &res->logs);
 		free(path);
 	}
 	closedir(d);
@@ -164,13 +176,16 @@ retention_sweep(struct state *st, const char *top, bool dirs, double now,
 			retention_error(res, top);
 		return 0;
 	}
+	/* readdir_r() is deprecated: one stream per thread is safe. */
+	/* cppcheck-suppress readdirCalled */
 	while (ret == 0 && (e = readdir(d)) != NULL) {
 		char *jobdir;
 
 		if (!config_valid_name(e->d_name))
 			continue;
 		jobdir = xasprintf("%s/%s", top, e->d_name);
-		ret = retention_sweep_job(st, jobdir, e->d_name, dirs, now, res);
+		ret =
+		    retention_sweep_job(st, jobdir, e->d_name, dirs, now, res);
 		free(jobdir);
 	}
 	closedir(d);
@@ -181,13 +196,15 @@ int
 retention_apply(const struct global *g, struct state *st, double now,
     struct retention_result *res)
 {
-	struct retention_ctx c = {g, res};
+	struct retention_ctx c;
 	char *runs;
 	int n, ret;
 
 	memset(res, 0, sizeof *res);
-	n = state_prune(st, NULL, g->keep_days, g->keep_runs,
-	    retention_removed, &c);
+	c.g = g;
+	c.res = res;
+	n = state_prune(
+	    st, NULL, g->keep_days, g->keep_runs, retention_removed, &c);
 	if (n < 0)
 		return -1;
 	res->runs = (unsigned)n;

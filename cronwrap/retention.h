@@ -26,9 +26,9 @@
 #define RETENTION_ORPHAN_AGE 3600.0
 
 struct retention_result {
-	unsigned runs;	   /* rows removed */
-	unsigned logs;	   /* log files removed */
-	unsigned run_dirs; /* run directories removed */
+	unsigned runs;      /* rows removed */
+	unsigned logs;      /* log files removed */
+	unsigned run_dirs;  /* run directories removed */
 	struct strv errors; /* "PATH: reason" for what could not go */
 };
 

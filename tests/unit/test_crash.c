@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -65,7 +66,7 @@ setup(void **state)
 	jobs = xasprintf("%s/jobs.d", f->root);
 	mkdir(jobs, 0755);
 	write_text(conf, "jobs_dir = \"jobs.d\"; state_dir = \"state\";\n"
-			 "log_dir = \"log\"; lock_dir = \"lock\";\n");
+	                 "log_dir = \"log\"; lock_dir = \"lock\";\n");
 	if (config_load_global(conf, &f->g, &d) < 0 ||
 	    state_open(f->g.state_dir, false, &f->st) < 0)
 		return -1;
@@ -180,7 +181,7 @@ test_zombie_is_not_runner(void **state)
 		_exit(0);
 	/* Wait for the zombie state without reaping it. */
 	for (int i = 0; i < 500 && proc_state(pid) != 'Z'; i++)
-		usleep(10000);
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
 	assert_int_equal(proc_state(pid), 'Z');
 	assert_false(crash_pid_is_runner(pid, now_real()));
 	assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -238,7 +239,7 @@ hold_lock(struct fixture *f, const char *name, const char *id)
 	char err[256];
 
 	assert_int_equal(lock_acquire(f->g.lock_dir, name, 0, NULL, &lk, &me,
-			     err, sizeof err),
+	                     err, sizeof err),
 	    LOCK_ACQUIRED);
 	memcpy(me.run_id, id, RUNID_LEN + 1);
 	assert_int_equal(lock_record(lk, &me), 0);
@@ -273,7 +274,8 @@ test_lock_name_from_job_file(void **state)
 	struct lock *lk;
 
 	path = xasprintf("%s/shared1.conf", f->g.jobs_dir);
-	write_text(path, "command = [ \"/bin/true\" ];\nlock = \"db-heavy\";\n");
+	write_text(
+	    path, "command = [ \"/bin/true\" ];\nlock = \"db-heavy\";\n");
 	free(path);
 	begin_run(f, "shared1", f->host, dead_pid(), now_real(), id);
 	lk = hold_lock(f, "db-heavy", id);
