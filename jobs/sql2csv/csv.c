@@ -28,9 +28,9 @@ struct csv {
 	size_t null_len;
 	int (*write)(void *arg, const void *p, size_t n);
 	void *arg;
-	unsigned col;	       /* fields written in the current record */
+	unsigned col;               /* fields written in the current record */
 	unsigned char special[256]; /* bytes that force quoting */
-	size_t len;	       /* bytes in buf */
+	size_t len;                 /* bytes in buf */
 	bool zinit;
 	z_stream z;
 	unsigned char buf[CSV_BUF];
@@ -71,10 +71,11 @@ csv_emit(struct csv *c, const void *p, size_t n, int flush)
 			return -1;
 		}
 		if (c->z.avail_out < sizeof(c->zbuf) &&
-		    c->write(c->arg, c->zbuf, sizeof(c->zbuf) - c->z.avail_out) <
-			0)
+		    c->write(
+		        c->arg, c->zbuf, sizeof(c->zbuf) - c->z.avail_out) < 0)
 			return -1;
-	} while (c->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	} while (
+	    c->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
 	return 0;
 }
 
@@ -157,7 +158,7 @@ csv_new(const struct csv_opts *opts,
 	/* windowBits 15 + 16: a gzip header and trailer, as gzip(1) writes. */
 	if (c->o.gzip_level > 0) {
 		if (deflateInit2(&c->z, c->o.gzip_level, Z_DEFLATED, 15 + 16, 8,
-			Z_DEFAULT_STRATEGY) != Z_OK) {
+		        Z_DEFAULT_STRATEGY) != Z_OK) {
 			free(c);
 			errno = ENOMEM;
 			return NULL;
@@ -299,18 +300,23 @@ csv_bool(struct csv *c, bool v)
 	return v ? csv_value(c, "true", 4) : csv_value(c, "false", 5);
 }
 
+static size_t
+csv_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
 static int
 csv_base64(struct csv *c, const unsigned char *p, size_t n)
 {
 	/* 3 bytes in, 4 characters out; whole groups per chunk so the
 	 * padding comes only at the end. */
 	unsigned char out[4 * 1024 + 1];
-	size_t k;
-	int m;
 
 	while (n > 0) {
-		k = n > 3 * 1024 ? 3 * 1024 : n;
-		m = EVP_EncodeBlock(out, p, (int)k);
+		size_t k = csv_min(n, 3 * 1024);
+		int m = EVP_EncodeBlock(out, p, (int)k);
+
 		if (csv_put(c, out, (size_t)m) < 0)
 			return -1;
 		p += k;
@@ -323,10 +329,10 @@ static int
 csv_hexbytes(struct csv *c, const unsigned char *p, size_t n)
 {
 	char out[4096];
-	size_t i, k;
 
 	while (n > 0) {
-		k = n > sizeof(out) / 2 ? sizeof(out) / 2 : n;
+		size_t i, k = csv_min(n, sizeof(out) / 2);
+
 		for (i = 0; i < k; i++) {
 			out[2 * i] = hexdigits[p[i] >> 4];
 			out[2 * i + 1] = hexdigits[p[i] & 15];
@@ -367,8 +373,6 @@ int
 csv_hex(struct csv *c, const char *hex, size_t n)
 {
 	unsigned char bin[3 * 1024];
-	size_t i, k;
-	int hi, lo;
 
 	/* PostgreSQL's hex output is well formed; a bad digit reads as 0. */
 	if (c->o.binary == CSV_BIN_HEX || n == 0 || n % 2 != 0)
@@ -376,12 +380,15 @@ csv_hex(struct csv *c, const char *hex, size_t n)
 	if (csv_sep(c) < 0)
 		return -1;
 	while (n > 0) {
-		k = n / 2 > sizeof(bin) ? sizeof(bin) : n / 2;
+		size_t i, k = csv_min(n / 2, sizeof(bin));
+
 		for (i = 0; i < k; i++) {
-			hi = csv_unhex(hex[2 * i]);
-			lo = csv_unhex(hex[2 * i + 1]);
-			bin[i] = (unsigned char)((hi < 0 || lo < 0) ? 0
-								    : hi << 4 | lo);
+			int hi = csv_unhex(hex[2 * i]);
+			int lo = csv_unhex(hex[2 * i + 1]);
+
+			bin[i] =
+			    (unsigned char)((hi < 0 || lo < 0) ? 0
+			                                       : hi << 4 | lo);
 		}
 		if (csv_base64(c, bin, k) < 0)
 			return -1;

@@ -13,11 +13,11 @@
 enum csv_binary { CSV_BIN_HEX, CSV_BIN_BASE64 };
 
 struct csv_opts {
-	char delimiter;	   /* not '"', CR or LF */
-	const char *null;  /* how NULL is written; "" = an empty field */
-	bool crlf;	   /* CRLF after each record (RFC 4180), else LF */
-	bool bom;	   /* a UTF-8 byte order mark first */
-	int gzip_level;	   /* 0 = plain; 1..9 = gzip at that level */
+	char delimiter;   /* not '"', CR or LF */
+	const char *null; /* how NULL is written; "" = an empty field */
+	bool crlf;        /* CRLF after each record (RFC 4180), else LF */
+	bool bom;         /* a UTF-8 byte order mark first */
+	int gzip_level;   /* 0 = plain; 1..9 = gzip at that level */
 	enum csv_binary binary;
 };
 

@@ -83,8 +83,8 @@ db_param_value(const struct db_param *p, bool space, char *buf, size_t len,
 		return NULL;
 	}
 	gmtime_r(&p->t, &tm);
-	strftime(buf, len, space ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%dT%H:%M:%SZ",
-	    &tm);
+	strftime(
+	    buf, len, space ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
 }
 

@@ -15,18 +15,18 @@
 /* What a cell holds, and so how the CSV writer writes it. */
 enum db_type {
 	DB_NULL,
-	DB_TEXT,      /* p, len: text, quoted as needed */
-	DB_NUMBER,    /* p, len: a number in decimal text, written as is */
-	DB_INT,	      /* i */
-	DB_UINT,      /* u */
-	DB_DOUBLE,    /* d */
-	DB_FLOAT,     /* f */
+	DB_TEXT,        /* p, len: text, quoted as needed */
+	DB_NUMBER,      /* p, len: a number in decimal text, written as is */
+	DB_INT,         /* i */
+	DB_UINT,        /* u */
+	DB_DOUBLE,      /* d */
+	DB_FLOAT,       /* f */
 	DB_DOUBLE_TEXT, /* p, len: a double in text ("1.5", "-Infinity") */
-	DB_FLOAT_TEXT,	/* p, len: a float in text */
-	DB_BOOL,      /* b */
-	DB_BLOB,      /* p, len: bytes */
-	DB_HEX,	      /* p, len: bytes already in hex */
-	DB_TIMESTAMP, /* p, len: "YYYY-MM-DD HH:MM:SS[.f][+zone]" */
+	DB_FLOAT_TEXT,  /* p, len: a float in text */
+	DB_BOOL,        /* b */
+	DB_BLOB,        /* p, len: bytes */
+	DB_HEX,         /* p, len: bytes already in hex */
+	DB_TIMESTAMP,   /* p, len: "YYYY-MM-DD HH:MM:SS[.f][+zone]" */
 };
 
 /* A value of the current row; p stays valid until the next row. */
@@ -76,8 +76,8 @@ struct db_sink {
 };
 
 struct db_conf {
-	const char *database;	  /* SQLite: a path; else a database name */
-	const char *conninfo;	  /* PostgreSQL */
+	const char *database;     /* SQLite: a path; else a database name */
+	const char *conninfo;     /* PostgreSQL */
 	const char *service_file; /* PostgreSQL: PGSERVICEFILE */
 	const char *host;
 	long port; /* 0 = the default */
@@ -98,8 +98,9 @@ struct db_driver {
 	struct db *(*open)(const struct db_conf *conf, struct db_error *err);
 	/* Runs every statement of script in order in the session.  Returns
 	 * 0, or -1 with err filled. */
-	int (*run)(struct db *db, const char *script, const struct db_conf *conf,
-	    const struct db_sink *sink, struct db_error *err);
+	int (*run)(struct db *db, const char *script,
+	    const struct db_conf *conf, const struct db_sink *sink,
+	    struct db_error *err);
 	void (*close)(struct db *db);
 };
 
@@ -111,12 +112,12 @@ extern const struct db_driver db_mysql_driver;
 const struct db_driver *db_driver_find(const char *name);
 
 /* Fills err and returns -1. */
-int db_fail(struct db_error *err, enum cw_status status, const char *fmt,
-    ...) CW_PRINTF(3, 4);
+int db_fail(struct db_error *err, enum cw_status status, const char *fmt, ...)
+    CW_PRINTF(3, 4);
 
 /* The parameter called name (len bytes), or NULL. */
-const struct db_param *db_param_find(const struct db_conf *conf,
-    const char *name, size_t len);
+const struct db_param *db_param_find(
+    const struct db_conf *conf, const char *name, size_t len);
 /* The value of p in buf (which must hold 32 bytes when p is a time,
  * written with a space when space is set, else in ISO 8601), or NULL with
  * err filled when p has none. */

@@ -83,7 +83,8 @@ my_open(const struct db_conf *conf, struct db_error *err)
 	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->m, MYSQL_OPT_LOCAL_INFILE, &(unsigned){0});
 	if (mysql_real_connect(db->m, conf->host, conf->user, conf->password,
-		conf->database, (unsigned)conf->port, conf->socket, 0) == NULL ||
+	        conf->database, (unsigned)conf->port, conf->socket,
+	        0) == NULL ||
 	    my_query(db, "SET time_zone = '+00:00'", err) < 0) {
 		if (mysql_errno(db->m) != 0)
 			my_error(db, err, "");
@@ -137,8 +138,9 @@ my_bind_params(MYSQL_STMT *st, const struct script_stmt *ss,
 		db_fail(err, CW_FAIL, "line %u: %s", ss->line,
 		    mysql_stmt_error(st));
 	else if (mysql_stmt_execute(st) != 0)
-		db_fail(err, my_status(mysql_stmt_errno(st)), "line %u: %s (%u)",
-		    ss->line, mysql_stmt_error(st), mysql_stmt_errno(st));
+		db_fail(err, my_status(mysql_stmt_errno(st)),
+		    "line %u: %s (%u)", ss->line, mysql_stmt_error(st),
+		    mysql_stmt_errno(st));
 	else
 		rc = 0;
 out:
@@ -204,8 +206,9 @@ my_statement(struct db *db, const struct script_stmt *ss,
 		mysql_stmt_free_result(st);
 	} while ((more = mysql_stmt_next_result(st)) == 0);
 	if (more > 0) {
-		db_fail(err, my_status(mysql_stmt_errno(st)), "line %u: %s (%u)",
-		    ss->line, mysql_stmt_error(st), mysql_stmt_errno(st));
+		db_fail(err, my_status(mysql_stmt_errno(st)),
+		    "line %u: %s (%u)", ss->line, mysql_stmt_error(st),
+		    mysql_stmt_errno(st));
 		goto out;
 	}
 	rc = 0;
@@ -226,9 +229,9 @@ my_word(const struct script_stmt *st, int i, const char *w)
 static bool
 my_dry_ok(const struct script_stmt *st)
 {
-	static const char *const plain[] = {"SELECT", "WITH", "VALUES",
-	    "TABLE", "INSERT", "UPDATE", "DELETE", "REPLACE", "SHOW",
-	    "DESCRIBE", "DESC", "EXPLAIN", "DO", "USE", "SAVEPOINT"};
+	static const char *const plain[] = {"SELECT", "WITH", "VALUES", "TABLE",
+	    "INSERT", "UPDATE", "DELETE", "REPLACE", "SHOW", "DESCRIBE", "DESC",
+	    "EXPLAIN", "DO", "USE", "SAVEPOINT"};
 	size_t i;
 
 	if (strcasestr(st->sql, "outfile") != NULL ||
@@ -239,10 +242,10 @@ my_dry_ok(const struct script_stmt *st)
 			return true;
 	if (my_word(st, 0, "SET"))
 		return strcasestr(st->sql, "autocommit") == NULL &&
-		    !my_word(st, 1, "PASSWORD");
+		       !my_word(st, 1, "PASSWORD");
 	if (my_word(st, 0, "CREATE"))
 		return my_word(st, 1, "TEMPORARY") ||
-		    (my_word(st, 1, "OR") && my_word(st, 3, "TEMPORARY"));
+		       (my_word(st, 1, "OR") && my_word(st, 3, "TEMPORARY"));
 	if (my_word(st, 0, "DROP"))
 		return my_word(st, 1, "TEMPORARY");
 	if (my_word(st, 0, "ROLLBACK") || my_word(st, 0, "RELEASE"))
@@ -260,22 +263,21 @@ my_in_transaction(struct db *db)
 }
 
 static int
-my_statements(struct db *db, const struct script *s,
-    const struct db_conf *conf, const struct db_sink *sink,
-    struct db_error *err)
+my_statements(struct db *db, const struct script *s, const struct db_conf *conf,
+    const struct db_sink *sink, struct db_error *err)
 {
-	const struct script_stmt *ss;
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		ss = &s->stmts[i];
+		const struct script_stmt *ss = &s->stmts[i];
+
 		if (conf->dry_run && !my_dry_ok(ss))
 			return db_fail(err, CW_FAIL,
 			    "line %u: %s: MySQL cannot roll this statement "
 			    "back, so a dry run does not run it",
 			    ss->line,
 			    ss->words[0][0] != '\0' ? ss->words[0]
-						    : "this statement");
+			                            : "this statement");
 		if (my_statement(db, ss, conf, sink, err) < 0)
 			return -1;
 		if (conf->dry_run && !my_in_transaction(db))

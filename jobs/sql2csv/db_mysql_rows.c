@@ -78,18 +78,18 @@ my_bind_col(const MYSQL_FIELD *f, struct my_col *c, MYSQL_BIND *b)
 		b->buffer_type = f->type;
 		b->buffer = &c->t;
 		c->kind = f->type == MYSQL_TYPE_DATETIME ||
-			f->type == MYSQL_TYPE_TIMESTAMP
-		    ? DB_TIMESTAMP
-		    : DB_TEXT;
+		                  f->type == MYSQL_TYPE_TIMESTAMP
+		              ? DB_TIMESTAMP
+		              : DB_TEXT;
 		return 0;
 	default:
 		break;
 	}
-	c->kind = f->type == MYSQL_TYPE_DECIMAL ||
-		f->type == MYSQL_TYPE_NEWDECIMAL
-	    ? DB_NUMBER
+	c->kind =
+	    f->type == MYSQL_TYPE_DECIMAL || f->type == MYSQL_TYPE_NEWDECIMAL
+	        ? DB_NUMBER
 	    : f->type == MYSQL_TYPE_BIT ? DB_UINT
-					: my_string_kind(f);
+	                                : my_string_kind(f);
 	c->cap = MY_BUF_START;
 	if ((c->buf = malloc(c->cap)) == NULL)
 		return -1;
@@ -142,8 +142,6 @@ my_time_text(struct my_col *c)
 static void
 my_cell(struct my_col *c, struct db_cell *cell)
 {
-	size_t i;
-
 	cell->type = c->is_null ? DB_NULL : c->kind;
 	if (c->is_null)
 		return;
@@ -151,12 +149,13 @@ my_cell(struct my_col *c, struct db_cell *cell)
 		cell->p = c->buf;
 		cell->len = c->len;
 		/* BIT(n) comes as big-endian bytes. */
-		if (c->kind == DB_UINT)
-			for (cell->v.u = 0, i = 0; i < c->len && i < 8; i++)
-				cell->v.u = cell->v.u << 8 |
-				    (unsigned char)c->buf[i];
+		cell->v.u = 0;
+		for (size_t i = 0; c->kind == DB_UINT && i < c->len && i < 8;
+		     i++)
+			cell->v.u = cell->v.u << 8 | (unsigned char)c->buf[i];
 	} else if (c->type == MYSQL_TYPE_DATE || c->type == MYSQL_TYPE_TIME ||
-	    c->type == MYSQL_TYPE_DATETIME || c->type == MYSQL_TYPE_TIMESTAMP) {
+	           c->type == MYSQL_TYPE_DATETIME ||
+	           c->type == MYSQL_TYPE_TIMESTAMP) {
 		my_time_text(c);
 		cell->p = c->text;
 		cell->len = strlen(c->text);
@@ -198,7 +197,8 @@ my_stmt_fail(MYSQL_STMT *st, unsigned line, struct db_error *err)
 	unsigned e = mysql_stmt_errno(st);
 
 	if (e == 0)
-		return db_fail(err, CW_TEMPFAIL, "line %u: out of memory", line);
+		return db_fail(
+		    err, CW_TEMPFAIL, "line %u: out of memory", line);
 	return db_fail(err, my_status(e), "line %u: %s (%u)", line,
 	    mysql_stmt_error(st), e);
 }
@@ -210,15 +210,23 @@ my_type_name(const MYSQL_FIELD *f)
 		enum enum_field_types t;
 		const char *name;
 	} names[] = {
-	    {MYSQL_TYPE_TINY, "tinyint"}, {MYSQL_TYPE_SHORT, "smallint"},
-	    {MYSQL_TYPE_LONG, "int"}, {MYSQL_TYPE_LONGLONG, "bigint"},
-	    {MYSQL_TYPE_INT24, "mediumint"}, {MYSQL_TYPE_YEAR, "year"},
-	    {MYSQL_TYPE_DECIMAL, "decimal"}, {MYSQL_TYPE_NEWDECIMAL, "decimal"},
-	    {MYSQL_TYPE_FLOAT, "float"}, {MYSQL_TYPE_DOUBLE, "double"},
-	    {MYSQL_TYPE_DATE, "date"}, {MYSQL_TYPE_TIME, "time"},
+	    {MYSQL_TYPE_TINY, "tinyint"},
+	    {MYSQL_TYPE_SHORT, "smallint"},
+	    {MYSQL_TYPE_LONG, "int"},
+	    {MYSQL_TYPE_LONGLONG, "bigint"},
+	    {MYSQL_TYPE_INT24, "mediumint"},
+	    {MYSQL_TYPE_YEAR, "year"},
+	    {MYSQL_TYPE_DECIMAL, "decimal"},
+	    {MYSQL_TYPE_NEWDECIMAL, "decimal"},
+	    {MYSQL_TYPE_FLOAT, "float"},
+	    {MYSQL_TYPE_DOUBLE, "double"},
+	    {MYSQL_TYPE_DATE, "date"},
+	    {MYSQL_TYPE_TIME, "time"},
 	    {MYSQL_TYPE_DATETIME, "datetime"},
-	    {MYSQL_TYPE_TIMESTAMP, "timestamp"}, {MYSQL_TYPE_BIT, "bit"},
-	    {MYSQL_TYPE_NULL, "null"}, {MYSQL_TYPE_GEOMETRY, "geometry"},
+	    {MYSQL_TYPE_TIMESTAMP, "timestamp"},
+	    {MYSQL_TYPE_BIT, "bit"},
+	    {MYSQL_TYPE_NULL, "null"},
+	    {MYSQL_TYPE_GEOMETRY, "geometry"},
 	};
 	size_t i;
 
@@ -269,7 +277,8 @@ my_fetch(MYSQL_STMT *st, struct my_col *cols, MYSQL_BIND *b,
 	int rc;
 
 	while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
-		if (rc == MYSQL_DATA_TRUNCATED && my_refetch(st, cols, b, n) < 0)
+		if (rc == MYSQL_DATA_TRUNCATED &&
+		    my_refetch(st, cols, b, n) < 0)
 			return my_stmt_fail(st, line, err);
 		for (i = 0; i < n; i++)
 			my_cell(&cols[i], &cells[i]);
@@ -369,7 +378,8 @@ my_text_rows(MYSQL *m, MYSQL_RES *res, unsigned line,
 	while ((row = mysql_fetch_row(res)) != NULL) {
 		len = mysql_fetch_lengths(res);
 		for (i = 0; i < n; i++) {
-			cells[i].type = row[i] == NULL ? DB_NULL : my_text_kind(&f[i]);
+			cells[i].type =
+			    row[i] == NULL ? DB_NULL : my_text_kind(&f[i]);
 			cells[i].p = row[i];
 			cells[i].len = len[i];
 		}
@@ -377,8 +387,8 @@ my_text_rows(MYSQL *m, MYSQL_RES *res, unsigned line,
 			goto out;
 	}
 	if (mysql_errno(m) != 0) {
-		db_fail(err, my_status(mysql_errno(m)), "line %u: %s (%u)", line,
-		    mysql_error(m), mysql_errno(m));
+		db_fail(err, my_status(mysql_errno(m)), "line %u: %s (%u)",
+		    line, mysql_error(m), mysql_errno(m));
 		goto out;
 	}
 	rc = 0;

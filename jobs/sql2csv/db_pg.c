@@ -44,8 +44,8 @@
 
 struct db {
 	PGconn *c;
-	bool broken;	      /* a statement was left half read: no more
-			       * queries */
+	bool broken;          /* a statement was left half read: no more
+	                       * queries */
 	bool shortest_floats; /* the server writes floats as numfmt.h does */
 };
 
@@ -118,6 +118,17 @@ pg_exec(struct db *db, const char *sql, struct db_error *err)
 	return rc;
 }
 
+/* Appends keyword k with value v, unless v is NULL. */
+static void
+pg_kw(
+    const char **kw, const char **val, size_t *n, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	kw[*n] = k;
+	val[(*n)++] = v;
+}
+
 static struct db *
 pg_open(const struct db_conf *conf, struct db_error *err)
 {
@@ -126,27 +137,19 @@ pg_open(const struct db_conf *conf, struct db_error *err)
 	struct db *db;
 	size_t n = 0;
 
-	/* The first dbname may be a whole connection string; the keywords
-	 * after it override what it says. */
-#define KW(k, v)                                                               \
-	do {                                                                   \
-		if ((v) != NULL) {                                             \
-			kw[n] = (k);                                           \
-			val[n++] = (v);                                        \
-		}                                                              \
-	} while (0)
 	snprintf(port, sizeof(port), "%ld", conf->port);
 	snprintf(timeout, sizeof(timeout), "%d", conf->connect_timeout);
-	KW("dbname", conf->conninfo);
-	KW("host", conf->host);
-	KW("port", conf->port > 0 ? port : NULL);
-	KW("user", conf->user);
-	KW("dbname", conf->database);
-	KW("password", conf->password);
-	KW("connect_timeout", timeout);
-	KW("application_name", "cronwrap-sql2csv");
-	KW("client_encoding", "UTF8");
-#undef KW
+	/* The first dbname may be a whole connection string; the keywords
+	 * after it override what it says. */
+	pg_kw(kw, val, &n, "dbname", conf->conninfo);
+	pg_kw(kw, val, &n, "host", conf->host);
+	pg_kw(kw, val, &n, "port", conf->port > 0 ? port : NULL);
+	pg_kw(kw, val, &n, "user", conf->user);
+	pg_kw(kw, val, &n, "dbname", conf->database);
+	pg_kw(kw, val, &n, "password", conf->password);
+	pg_kw(kw, val, &n, "connect_timeout", timeout);
+	pg_kw(kw, val, &n, "application_name", "cronwrap-sql2csv");
+	pg_kw(kw, val, &n, "client_encoding", "UTF8");
 	kw[n] = val[n] = NULL;
 	if (conf->service_file != NULL)
 		setenv("PGSERVICEFILE", conf->service_file, 1);
@@ -166,9 +169,10 @@ pg_open(const struct db_conf *conf, struct db_error *err)
 	 * exact text of a float, laid out as numfmt.c does: it is copied as
 	 * it is, which saves parsing and formatting each one again. */
 	db->shortest_floats = PQserverVersion(db->c) >= 120000;
-	if (pg_exec(db, "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; "
-		    "SET bytea_output = 'hex'; SET extra_float_digits = 1",
-		err) < 0) {
+	if (pg_exec(db,
+	        "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; "
+	        "SET bytea_output = 'hex'; SET extra_float_digits = 1",
+	        err) < 0) {
 		PQfinish(db->c);
 		free(db);
 		return NULL;
@@ -285,7 +289,7 @@ pg_row(const PGresult *res, const enum db_type *kinds, struct db_cell *cells,
 		if (c->type == DB_BOOL)
 			c->v.b = c->p[0] == 't';
 		else if (c->type == DB_HEX && c->len >= 2 && c->p[0] == '\\' &&
-		    c->p[1] == 'x') {
+		         c->p[1] == 'x') {
 			c->p += 2;
 			c->len -= 2;
 		}
@@ -319,8 +323,7 @@ pg_values(const struct script_stmt *st, const struct db_conf *conf,
 /* The first result of a statement returning rows: its columns. */
 static int
 pg_start(const struct db *db, const PGresult *res, enum db_type **kinds,
-    struct db_cell **cells, const struct db_sink *sink,
-    struct db_error *err)
+    struct db_cell **cells, const struct db_sink *sink, struct db_error *err)
 {
 	size_t n = (size_t)PQnfields(res);
 
@@ -347,9 +350,10 @@ pg_results(struct db *db, const struct script_stmt *st,
 		case PGRES_SINGLE_TUPLE:
 		case PGRES_TUPLES_OK:
 			if (rc == 0 && kinds == NULL)
-				rc = pg_start(db, res, &kinds, &cells, sink,
-				    err);
-			if (rc == 0 && PQresultStatus(res) == PGRES_SINGLE_TUPLE)
+				rc = pg_start(
+				    db, res, &kinds, &cells, sink, err);
+			if (rc == 0 &&
+			    PQresultStatus(res) == PGRES_SINGLE_TUPLE)
 				rc = pg_row(res, kinds, cells, sink, err);
 			if (rc < 0)
 				db->broken = true;
@@ -391,8 +395,8 @@ pg_statement(struct db *db, const struct script_stmt *st,
 		return db_fail(err, CW_TEMPFAIL, "out of memory");
 	if ((values = pg_values(st, conf, bufs, err)) == NULL)
 		goto out;
-	if (!PQsendQueryParams(db->c, st->sql, (int)st->nparams, NULL,
-		values, NULL, NULL, 0)) {
+	if (!PQsendQueryParams(db->c, st->sql, (int)st->nparams, NULL, values,
+	        NULL, NULL, 0)) {
 		db_fail(err,
 		    PQstatus(db->c) == CONNECTION_BAD ? CW_TEMPFAIL : CW_FAIL,
 		    "line %u: %s", st->line, PQerrorMessage(db->c));
@@ -431,9 +435,8 @@ pg_dry_check(const struct script_stmt *st, struct db_error *err)
 }
 
 static int
-pg_statements(struct db *db, const struct script *s,
-    const struct db_conf *conf, const struct db_sink *sink,
-    struct db_error *err)
+pg_statements(struct db *db, const struct script *s, const struct db_conf *conf,
+    const struct db_sink *sink, struct db_error *err)
 {
 	size_t i;
 

@@ -45,8 +45,8 @@ sq_open(const struct db_conf *conf, struct db_error *err)
 	}
 	/* Never create a missing database: that is a mistake to report.
 	 * A file the user may not write is opened read-only by SQLite. */
-	rc = sqlite3_open_v2(conf->database, &db->h, SQLITE_OPEN_READWRITE,
-	    NULL);
+	rc = sqlite3_open_v2(
+	    conf->database, &db->h, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		db_fail(err, sq_status(rc), "%s: %s", conf->database,
 		    db->h != NULL ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -76,12 +76,12 @@ sq_bind(sqlite3_stmt *st, const struct db_conf *conf, unsigned line,
     struct db_error *err)
 {
 	int i, n = sqlite3_bind_parameter_count(st);
-	const struct db_param *p;
-	const char *name, *value;
 	char buf[32];
 
 	for (i = 1; i <= n; i++) {
-		name = sqlite3_bind_parameter_name(st, i);
+		const char *name = sqlite3_bind_parameter_name(st, i), *value;
+		const struct db_param *p;
+
 		if (name == NULL || name[0] == '?')
 			return db_fail(err, CW_FAIL,
 			    "line %u: positional parameters (?) are not "
@@ -104,8 +104,8 @@ sq_bind(sqlite3_stmt *st, const struct db_conf *conf, unsigned line,
 }
 
 static int
-sq_columns(sqlite3_stmt *st, int n, const struct db_sink *sink,
-    struct db_error *err)
+sq_columns(
+    sqlite3_stmt *st, int n, const struct db_sink *sink, struct db_error *err)
 {
 	struct db_column *cols = calloc((size_t)n, sizeof(*cols));
 	const char *t;
@@ -195,14 +195,15 @@ sq_statement(struct db *db, const char *script, const char **tail,
 	sqlite3_stmt *st = NULL;
 	const char *next;
 	unsigned line = sq_stmt_line(script, *tail);
-	int rc, off;
+	int rc;
 
 	rc = sqlite3_prepare_v2(db->h, *tail, -1, &st, &next);
 	if (rc != SQLITE_OK) {
-		off = sqlite3_error_offset(db->h);
+		int off = sqlite3_error_offset(db->h);
+
 		if (off >= 0)
-			line = db_line_at(script, (size_t)(*tail - script) +
-				(size_t)off);
+			line = db_line_at(
+			    script, (size_t)(*tail - script) + (size_t)off);
 		return db_fail(err, sq_status(rc), "line %u: %s", line,
 		    sqlite3_errmsg(db->h));
 	}
@@ -222,8 +223,8 @@ sq_exec(struct db *db, const char *sql, struct db_error *err)
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return db_fail(err, sq_status(rc), "%s: %s", sql,
-		    sqlite3_errmsg(db->h));
+		return db_fail(
+		    err, sq_status(rc), "%s: %s", sql, sqlite3_errmsg(db->h));
 	return 0;
 }
 
@@ -231,8 +232,8 @@ sq_exec(struct db *db, const char *sql, struct db_error *err)
  * rolled back: BEGIN, COMMIT, END and ROLLBACK are refused when prepared
  * (savepoints, which nest inside it, are fine). */
 static int
-sq_authorize(void *arg, int action, const char *a, const char *b,
-    const char *c, const char *d)
+sq_authorize(void *arg, int action, const char *a, const char *b, const char *c,
+    const char *d)
 {
 	(void)arg;
 	(void)a;

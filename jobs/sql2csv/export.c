@@ -19,9 +19,9 @@ export_write_error(struct export *e, struct db_error *err)
 	/* A full disk may have room on the next attempt. */
 	return db_fail(err,
 	    saved == ENOSPC || saved == EDQUOT || saved == EIO ? CW_TEMPFAIL
-							       : CW_FAIL,
-	    "%s %s: %s", e->out != NULL && e->out->op != NULL ? e->out->op
-							       : "write",
+	                                                       : CW_FAIL,
+	    "%s %s: %s",
+	    e->out != NULL && e->out->op != NULL ? e->out->op : "write",
 	    e->out != NULL ? e->out->name : "output", strerror(saved));
 }
 
@@ -52,8 +52,8 @@ export_describe(struct export *e, const struct db_column *cols, size_t n)
 }
 
 int
-export_columns(void *arg, const struct db_column *cols, size_t n,
-    struct db_error *err)
+export_columns(
+    void *arg, const struct db_column *cols, size_t n, struct db_error *err)
 {
 	struct export *e = arg;
 	size_t i;
@@ -130,8 +130,8 @@ export_cell(struct csv *c, const struct db_cell *cell)
 }
 
 int
-export_row(void *arg, const struct db_cell *cells, size_t n,
-    struct db_error *err)
+export_row(
+    void *arg, const struct db_cell *cells, size_t n, struct db_error *err)
 {
 	struct export *e = arg;
 	size_t i;

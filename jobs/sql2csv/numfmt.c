@@ -21,8 +21,8 @@
 
 #define DIGITS_MAX 24
 
-static const double pow10d[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
+static const double pow10d[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
 
 static size_t
 numfmt_special(double v, char *out)
@@ -44,8 +44,8 @@ numfmt_special(double v, char *out)
 /* Lays out the significant digits dig (nd of them, the last not 0) whose
  * first has the decimal exponent exp. */
 static size_t
-numfmt_layout(char *out, bool neg, const char *dig, int nd, int exp,
-    int fixed_max)
+numfmt_layout(
+    char *out, bool neg, const char *dig, int nd, int exp, int fixed_max)
 {
 	char *p = out;
 	int i;
@@ -94,15 +94,14 @@ numfmt_scaled(char *out, bool neg, uint64_t m, int k, int fixed_max)
 	nd = (int)(e - d);
 	while (nd > 1 && d[nd - 1] == '0')
 		nd--;
-	return numfmt_layout(out, neg, d, nd, (int)(e - d) - 1 - k,
-	    fixed_max);
+	return numfmt_layout(out, neg, d, nd, (int)(e - d) - 1 - k, fixed_max);
 }
 
 /* The digits of printf's "%.*e" output, laid out. */
 static size_t
 numfmt_from_e(const char *e, char *out, int fixed_max)
 {
-	char dig[DIGITS_MAX];
+	char dig[DIGITS_MAX] = "0";
 	bool neg = *e == '-';
 	int nd = 0;
 
@@ -113,27 +112,28 @@ numfmt_from_e(const char *e, char *out, int fixed_max)
 			dig[nd++] = *e;
 	while (nd > 1 && dig[nd - 1] == '0')
 		nd--;
-	return numfmt_layout(out, neg, dig, nd, *e == 'e' ? atoi(e + 1) : 0,
-	    fixed_max);
+	return numfmt_layout(out, neg, dig, nd > 0 ? nd : 1,
+	    *e == 'e' ? atoi(e + 1) : 0, fixed_max);
 }
 
 size_t
 numfmt_double(double v, char out[NUMFMT_MAX])
 {
 	char e[NUMFMT_MAX];
-	double a = fabs(v), s, m;
+	double a = fabs(v);
 	size_t n;
-	int k, p;
+	int p;
 
 	if ((n = numfmt_special(v, out)) > 0)
 		return n;
-	if (a >= 1e-4 && a < 1e15) {
-		for (k = 0; k <= 16 && (s = a * pow10d[k]) < 0x1p50; k++) {
-			m = nearbyint(s);
-			if (m / pow10d[k] == a)
-				return numfmt_scaled(out, v < 0, (uint64_t)m, k,
-				    15);
-		}
+	for (int k = 0; a >= 1e-4 && a < 1e15 && k <= 16; k++) {
+		double s = a * pow10d[k], m;
+
+		if (s >= 0x1p50)
+			break;
+		m = nearbyint(s);
+		if (m / pow10d[k] == a)
+			return numfmt_scaled(out, v < 0, (uint64_t)m, k, 15);
 	}
 	/* Subnormals have fewer significant bits: try every precision. */
 	for (p = a < DBL_MIN ? 1 : DBL_DIG; p <= 17; p++) {
@@ -148,21 +148,21 @@ size_t
 numfmt_float(float v, char out[NUMFMT_MAX])
 {
 	char e[NUMFMT_MAX];
-	float a = fabsf(v), s, m;
+	float a = fabsf(v);
 	size_t n;
-	int k, p;
+	int p;
 
 	if ((n = numfmt_special(v, out)) > 0)
 		return n;
 	/* As for doubles, with 24 bits: m below 2^21. */
-	if (a >= 1e-4f && a < 1e6f) {
-		for (k = 0; k <= 10 && (s = a * (float)pow10d[k]) < 0x1p21f;
-		     k++) {
-			m = nearbyintf(s);
-			if (m / (float)pow10d[k] == a)
-				return numfmt_scaled(out, v < 0, (uint64_t)m, k,
-				    6);
-		}
+	for (int k = 0; a >= 1e-4f && a < 1e6f && k <= 10; k++) {
+		float s = a * (float)pow10d[k], m;
+
+		if (s >= 0x1p21f)
+			break;
+		m = nearbyintf(s);
+		if (m / (float)pow10d[k] == a)
+			return numfmt_scaled(out, v < 0, (uint64_t)m, k, 6);
 	}
 	for (p = a < FLT_MIN ? 1 : FLT_DIG; p <= 9; p++) {
 		snprintf(e, sizeof(e), "%.*e", p - 1, (double)v);

@@ -21,8 +21,7 @@ outfile_fail(struct outfile *o, const char *op)
 }
 
 int
-outfile_open(struct outfile *o, const char *dir, const char *name,
-    bool sha256)
+outfile_open(struct outfile *o, const char *dir, const char *name, bool sha256)
 {
 	memset(o, 0, sizeof(*o));
 	o->dirfd = o->fd = -1;
@@ -55,14 +54,15 @@ outfile_write(void *arg, const void *p, size_t n)
 {
 	struct outfile *o = arg;
 	const char *s = p;
-	ssize_t k;
 
 	if (o->sha != NULL && EVP_DigestUpdate(o->sha, p, n) != 1) {
 		errno = EIO;
 		return -1;
 	}
 	while (n > 0) {
-		if ((k = write(o->fd, s, n)) < 0) {
+		ssize_t k = write(o->fd, s, n);
+
+		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;

@@ -15,17 +15,17 @@
 struct outfile {
 	int dirfd;
 	int fd;
-	char *name;	  /* final name, in the directory */
-	char *tmp;	  /* temporary name while being written */
-	uint64_t bytes;	  /* written so far */
-	EVP_MD_CTX *sha;  /* SHA-256 of what is written, when asked for */
-	const char *op;	  /* what failed, for messages */
+	char *name;      /* final name, in the directory */
+	char *tmp;       /* temporary name while being written */
+	uint64_t bytes;  /* written so far */
+	EVP_MD_CTX *sha; /* SHA-256 of what is written, when asked for */
+	const char *op;  /* what failed, for messages */
 };
 
 /* Creates the temporary file for name in dir.  Returns 0, or -1 with errno
  * set and o->op naming what failed.  Call outfile_close() in both cases. */
-int outfile_open(struct outfile *o, const char *dir, const char *name,
-    bool sha256);
+int outfile_open(
+    struct outfile *o, const char *dir, const char *name, bool sha256);
 /* Appends n bytes (arg is the struct outfile): the CSV writer's callback.
  * Returns 0, or -1 with errno set. */
 int outfile_write(void *arg, const void *p, size_t n);

@@ -17,27 +17,26 @@
 #include "sql2csv.h"
 
 static const struct cw_setting settings[] = {
-    {"driver", CW_TYPE_STRING, 0,
-	"sqlite (the default), postgresql or mysql"},
+    {"driver", CW_TYPE_STRING, 0, "sqlite (the default), postgresql or mysql"},
     {"database", CW_TYPE_STRING, 0,
-	"SQLite: the database file (absolute); else the database name"},
+        "SQLite: the database file (absolute); else the database name"},
     {"conninfo", CW_TYPE_STRING, 0,
-	"PostgreSQL: a connection string or URI, e.g. service=NAME"},
+        "PostgreSQL: a connection string or URI, e.g. service=NAME"},
     {"service_file", CW_TYPE_STRING, CW_SET_PATH,
-	"PostgreSQL: the connection service file (PGSERVICEFILE)"},
+        "PostgreSQL: the connection service file (PGSERVICEFILE)"},
     {"host", CW_TYPE_STRING, 0, "server host name or address"},
     {"port", CW_TYPE_INT, 0, "server TCP port"},
     {"socket", CW_TYPE_STRING, CW_SET_PATH, "MySQL: the server's socket"},
     {"user", CW_TYPE_STRING, 0, "login name"},
     {"password_file", CW_TYPE_STRING, CW_SET_PATH,
-	"file whose first line is the password"},
+        "file whose first line is the password"},
     {"connect_timeout", CW_TYPE_DURATION, 0, "default 30s"},
     {"script", CW_TYPE_STRING, CW_SET_PATH, "file of SQL statements"},
     {"query", CW_TYPE_STRING, 0, "SQL statements, inline"},
     {"params", CW_TYPE_STRINGS, 0,
-	"KEY=VALUE defaults of :KEY parameters (--param overrides)"},
+        "KEY=VALUE defaults of :KEY parameters (--param overrides)"},
     {"output", CW_TYPE_STRING, CW_SET_REQUIRED,
-	"file name in the run directory, strftime on the window end"},
+        "file name in the run directory, strftime on the window end"},
     {"header", CW_TYPE_BOOL, 0, "a first record of column names (true)"},
     {"delimiter", CW_TYPE_STRING, 0, "field separator (\",\")"},
     {"null", CW_TYPE_STRING, 0, "how NULL is written (\"\")"},
@@ -48,7 +47,7 @@ static const struct cw_setting settings[] = {
     {"binary", CW_TYPE_STRING, 0, "binary columns as hex (default) or base64"},
     {"sha256", CW_TYPE_BOOL, 0, "write NAME.sha256 beside it (false)"},
     {"min_rows", CW_TYPE_INT, 0,
-	"fewer rows fail the step and write nothing (1)"},
+        "fewer rows fail the step and write nothing (1)"},
     {NULL, 0, 0, NULL},
 };
 
@@ -56,16 +55,16 @@ static const struct cw_setting settings[] = {
 static const char *const sqlite_keys[] = {"database", NULL};
 static const char *const pg_keys[] = {"database", "conninfo", "service_file",
     "host", "port", "user", "password_file", NULL};
-static const char *const mysql_keys[] = {"database", "host", "port", "socket",
-    "user", "password_file", NULL};
-static const char *const conn_keys[] = {"database", "conninfo",
-    "service_file", "host", "port", "socket", "user", "password_file", NULL};
+static const char *const mysql_keys[] = {
+    "database", "host", "port", "socket", "user", "password_file", NULL};
+static const char *const conn_keys[] = {"database", "conninfo", "service_file",
+    "host", "port", "socket", "user", "password_file", NULL};
 
 /* cw_conf_error(), counted so that check() can say whether all is well. */
 static int conf_errors;
 
-static void conf_error(struct cw_ctx *ctx, const char *key, const char *fmt,
-    ...) CW_PRINTF(3, 4);
+static void conf_error(
+    struct cw_ctx *ctx, const char *key, const char *fmt, ...) CW_PRINTF(3, 4);
 
 static void
 conf_error(struct cw_ctx *ctx, const char *key, const char *fmt, ...)
@@ -93,29 +92,31 @@ static void
 check_driver(struct cw_ctx *ctx, const char *driver)
 {
 	const char *const *mine = strcmp(driver, "sqlite") == 0 ? sqlite_keys
-	    : strcmp(driver, "postgresql") == 0		     ? pg_keys
-							     : mysql_keys;
+	                          : strcmp(driver, "postgresql") == 0
+	                              ? pg_keys
+	                              : mysql_keys;
 	const char *db = cw_conf_string(ctx, "database");
 	const char *const *k;
 
 	for (k = conn_keys; *k != NULL; k++)
 		if (cw_conf_has(ctx, *k) && !in_list(mine, *k))
-			conf_error(ctx, *k, "not used by the %s driver",
-			    driver);
+			conf_error(
+			    ctx, *k, "not used by the %s driver", driver);
 	if (cw_conf_has(ctx, "port") &&
 	    (cw_conf_int(ctx, "port", 0) < 1 ||
-		cw_conf_int(ctx, "port", 0) > 65535))
+	        cw_conf_int(ctx, "port", 0) > 65535))
 		conf_error(ctx, "port", "not a TCP port");
 	if (strcmp(driver, "sqlite") != 0)
 		return;
 	/* ABI 1 gives a plugin no way to resolve a path against the job
 	 * file's directory for a key that is a path for one driver only. */
 	if (db == NULL)
-		conf_error(ctx, NULL, "database (the SQLite file) is "
-					 "required");
+		conf_error(ctx, NULL,
+		    "database (the SQLite file) is "
+		    "required");
 	else if (db[0] != '/')
-		conf_error(ctx, "database",
-		    "give the SQLite file's absolute path");
+		conf_error(
+		    ctx, "database", "give the SQLite file's absolute path");
 }
 
 /* The script must be readable now: a typo in its name is found by
@@ -123,15 +124,15 @@ check_driver(struct cw_ctx *ctx, const char *driver)
 static void
 check_script(struct cw_ctx *ctx)
 {
-	bool script = cw_conf_has(ctx, "script"), query = cw_conf_has(ctx,
-						      "query");
+	bool script = cw_conf_has(ctx, "script"),
+	     query = cw_conf_has(ctx, "query");
 	const char *path;
 	int fd;
 
 	if (script == query) {
 		conf_error(ctx, NULL,
 		    script ? "give script or query, not both"
-			   : "give the SQL: script (a file) or query");
+		           : "give the SQL: script (a file) or query");
 		return;
 	}
 	if (!script)
@@ -152,8 +153,8 @@ name_ok(const char *s, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') ||
-			(s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
 }
@@ -168,12 +169,12 @@ static void
 check_params(struct cw_ctx *ctx)
 {
 	const char *const *v;
-	const char *eq;
 	size_t i, n;
 
 	v = cw_conf_strings(ctx, "params", &n);
 	for (i = 0; i < n; i++) {
-		eq = strchr(v[i], '=');
+		const char *eq = strchr(v[i], '=');
+
 		if (eq == NULL || !name_ok(v[i], (size_t)(eq - v[i])))
 			conf_error(ctx, "params",
 			    "\"%s\": expected NAME=VALUE, NAME made of "
@@ -216,15 +217,15 @@ sql2csv_csv_opts(struct cw_ctx *ctx, struct csv_opts *o)
 	o->bom = cw_conf_bool(ctx, "bom", false);
 	o->gzip_level = cw_conf_bool(ctx, "gzip", false) ? (int)level : 0;
 	o->binary = bin != NULL && strcmp(bin, "base64") == 0 ? CSV_BIN_BASE64
-							      : CSV_BIN_HEX;
+	                                                      : CSV_BIN_HEX;
 	if (d != NULL && (strlen(d) != 1 || !csv_delimiter_ok(d[0])))
 		conf_error(ctx, "delimiter",
-			     "one ASCII character, not a letter, a digit, "
-			     "a quote, CR, LF or one of +-./:=");
+		    "one ASCII character, not a letter, a digit, "
+		    "a quote, CR, LF or one of +-./:=");
 	if (strpbrk(o->null, "\"\r\n") != NULL ||
 	    strchr(o->null, o->delimiter) != NULL)
 		conf_error(ctx, "null",
-			     "may not contain the delimiter, a quote, CR or LF");
+		    "may not contain the delimiter, a quote, CR or LF");
 	if (le != NULL && strcmp(le, "crlf") != 0 && strcmp(le, "lf") != 0)
 		conf_error(ctx, "line_ending", "crlf or lf");
 	if (bin != NULL && strcmp(bin, "hex") != 0 &&

@@ -43,7 +43,7 @@ bool
 sql2csv_window_name(const char *s, size_t n)
 {
 	return (n == 12 && strncmp(s, "window_start", n) == 0) ||
-	    (n == 10 && strncmp(s, "window_end", n) == 0);
+	       (n == 10 && strncmp(s, "window_end", n) == 0);
 }
 
 /* Sets the parameter name to value, replacing an earlier value. */
@@ -74,7 +74,7 @@ static int
 job_params(struct job *j)
 {
 	const char *const *v;
-	const char *key, *value, *eq;
+	const char *key, *value;
 	char *name, **o;
 	time_t start = 0, end = 0;
 	size_t i, n;
@@ -88,7 +88,8 @@ job_params(struct job *j)
 	j->params[1].t = end;
 	v = cw_conf_strings(j->ctx, "params", &n);
 	for (i = 0; i < n; i++) {
-		eq = strchr(v[i], '=');
+		const char *eq = strchr(v[i], '=');
+
 		o = realloc(j->owned, (j->nowned + 1) * sizeof(*o));
 		if (eq == NULL || o == NULL ||
 		    (name = strndup(v[i], (size_t)(eq - v[i]))) == NULL)
@@ -129,7 +130,7 @@ read_script(struct cw_ctx *ctx, const char *path)
 	if ((text = malloc((size_t)st.st_size + 1)) == NULL)
 		goto fail;
 	while (n < (size_t)st.st_size &&
-	    (k = read(fd, text + n, (size_t)st.st_size - n)) > 0)
+	       (k = read(fd, text + n, (size_t)st.st_size - n)) > 0)
 		n += (size_t)k;
 	text[n] = '\0';
 	if (strlen(text) != n) {
@@ -160,8 +161,8 @@ job_conf(struct job *j)
 	c->port = (long)cw_conf_int(ctx, "port", 0);
 	c->socket = cw_conf_string(ctx, "socket");
 	c->user = cw_conf_string(ctx, "user");
-	c->connect_timeout = (int)cw_conf_duration(ctx, "connect_timeout",
-	    DEF_CONNECT_TIMEOUT);
+	c->connect_timeout =
+	    (int)cw_conf_duration(ctx, "connect_timeout", DEF_CONNECT_TIMEOUT);
 	c->dry_run = cw_dry_run(ctx);
 	if (cw_conf_has(ctx, "password_file") &&
 	    (c->password = j->password = cw_secret(ctx, "password")) == NULL)
@@ -269,8 +270,8 @@ job_dry_run(struct job *j, struct db *db)
 /* Hands the file on: under its final name, declared as the step's output
  * (with its checksum file first, so the CSV's name is the last to appear). */
 static enum cw_status
-job_commit(struct job *j, struct outfile *out, const struct export *e,
-    double t0)
+job_commit(
+    struct job *j, struct outfile *out, const struct export *e, double t0)
 {
 	char *sha = outfile_sha256_name(out);
 	double dt = now_mono() - t0;
@@ -281,13 +282,12 @@ job_commit(struct job *j, struct outfile *out, const struct export *e,
 		    strerror(errno));
 		free(sha);
 		return errno == ENOSPC || errno == EDQUOT || errno == EIO
-		    ? CW_TEMPFAIL
-		    : CW_FAIL;
+		           ? CW_TEMPFAIL
+		           : CW_FAIL;
 	}
 	cw_log(j->ctx, CW_LOG_NOTICE,
-	    "wrote %s: %llu rows, %llu bytes in %.1fs (%.0f rows/s)",
-	    j->output, (unsigned long long)e->rows,
-	    (unsigned long long)out->bytes, dt,
+	    "wrote %s: %llu rows, %llu bytes in %.1fs (%.0f rows/s)", j->output,
+	    (unsigned long long)e->rows, (unsigned long long)out->bytes, dt,
 	    dt > 0 ? (double)e->rows / dt : 0.0);
 	cw_log(j->ctx, CW_LOG_INFO, "columns: %s", e->columns);
 	if (cw_artifact_add(j->ctx, j->output) < 0 ||
@@ -309,7 +309,7 @@ job_export(struct job *j, struct db *db)
 
 	e.header = cw_conf_bool(j->ctx, "header", true);
 	if (outfile_open(&out, cw_run_dir(j->ctx), j->output,
-		cw_conf_bool(j->ctx, "sha256", false)) < 0) {
+	        cw_conf_bool(j->ctx, "sha256", false)) < 0) {
 		cw_log(j->ctx, CW_LOG_ERR, "%s %s: %s", out.op, j->output,
 		    strerror(errno));
 		goto out;

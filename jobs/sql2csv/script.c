@@ -32,14 +32,14 @@ struct lexer {
 	struct script *s;
 	bool oom;
 	/* The statement being read. */
-	bool started;	    /* a token other than blanks and comments seen */
+	bool started;       /* a token other than blanks and comments seen */
 	const char *copied; /* the text before it is in buf, or skipped */
 	struct sbuf buf;
 	struct script_stmt cur;
 	int paren;
 	int begin_depth;
-	unsigned nidents;  /* words seen, for the BEGIN ATOMIC rule */
-	char idents[4];	   /* their first letters when CREATE, OR, ... */
+	unsigned nidents; /* words seen, for the BEGIN ATOMIC rule */
+	char idents[4];   /* their first letters when CREATE, OR, ... */
 	unsigned nwords;
 	/* MySQL: the statement delimiter set by a DELIMITER line, as in the
 	 * mysql client; "" while it is ';'. */
@@ -50,13 +50,12 @@ struct lexer {
 static void
 sb_add(struct sbuf *b, const char *p, size_t n)
 {
-	char *q;
-	size_t cap;
-
 	if (b->oom)
 		return;
 	if (b->n + n + 1 > b->cap) {
-		cap = b->cap == 0 ? 256 : b->cap;
+		size_t cap = b->cap == 0 ? 256 : b->cap;
+		char *q;
+
 		while (cap < b->n + n + 1)
 			cap *= 2;
 		if ((q = realloc(b->p, cap)) == NULL) {
@@ -75,7 +74,7 @@ static bool
 is_word_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+	       (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
 }
 
 static bool
@@ -136,7 +135,7 @@ lex_block_comment(struct lexer *lx)
 			depth--;
 			p += 2;
 		} else if (lx->d == SCRIPT_PG && p + 1 < lx->end &&
-		    p[0] == '/' && p[1] == '*') {
+		           p[0] == '/' && p[1] == '*') {
 			depth++;
 			p += 2;
 		} else
@@ -163,8 +162,8 @@ lex_comment(struct lexer *lx)
 	}
 	/* MySQL wants a blank after "--"; it also has "#". */
 	if ((left >= 2 && p[0] == '-' && p[1] == '-' &&
-		(lx->d == SCRIPT_PG || left == 2 ||
-		    (unsigned char)p[2] <= ' ')) ||
+	        (lx->d == SCRIPT_PG || left == 2 ||
+	            (unsigned char)p[2] <= ' ')) ||
 	    (lx->d == SCRIPT_MYSQL && p[0] == '#')) {
 		p = memchr(p, '\n', left);
 		lx->p = p == NULL ? lx->end : p;
@@ -181,8 +180,8 @@ lex_dollar(struct lexer *lx)
 	size_t taglen;
 
 	if (q < lx->end && is_name_start((unsigned char)*q)) {
-		while (q < lx->end && is_word_char((unsigned char)*q) &&
-		    *q != '$')
+		while (
+		    q < lx->end && is_word_char((unsigned char)*q) && *q != '$')
 			q++;
 	}
 	if (q >= lx->end || *q != '$')
@@ -210,10 +209,9 @@ lex_begin_rule(struct lexer *lx, const char *w, size_t n)
 		    lx->nidents < sizeof(lx->idents))
 			lx->idents[lx->nidents] = lead[i][0];
 	lx->nidents++;
-	if (!(id[0] == 'c' &&
-		(id[1] == 'f' || id[1] == 'p' ||
-		    (id[1] == 'o' && id[2] == 'r' &&
-			(id[3] == 'f' || id[3] == 'p')))) ||
+	if (!(id[0] == 'c' && (id[1] == 'f' || id[1] == 'p' ||
+	                          (id[1] == 'o' && id[2] == 'r' &&
+	                              (id[3] == 'f' || id[3] == 'p')))) ||
 	    lx->paren != 0)
 		return;
 	if (n == 5 && strncasecmp(w, "begin", 5) == 0)
@@ -231,20 +229,21 @@ static void
 lex_word(struct lexer *lx)
 {
 	const char *w = lx->p, *p = w;
-	size_t n, i;
+	size_t n;
 
 	/* A DELIMITER may be glued to a word: "END$$". */
 	while (p < lx->end && is_word_char((unsigned char)*p) &&
-	    !(lx->delimlen > 0 && p > w &&
-		(size_t)(lx->end - p) >= lx->delimlen &&
-		memcmp(p, lx->delim, lx->delimlen) == 0))
+	       !(lx->delimlen > 0 && p > w &&
+	           (size_t)(lx->end - p) >= lx->delimlen &&
+	           memcmp(p, lx->delim, lx->delimlen) == 0))
 		p++;
 	n = (size_t)(p - w);
 	lx->p = p;
 	if (lx->nwords < SCRIPT_WORDS && is_name_start((unsigned char)*w)) {
-		for (i = 0; i < n && i < SCRIPT_WORD - 1; i++)
+		for (size_t i = 0; i < n && i < SCRIPT_WORD - 1; i++)
 			lx->cur.words[lx->nwords][i] =
-			    (char)(w[i] >= 'a' && w[i] <= 'z' ? w[i] - 32 : w[i]);
+			    (char)(w[i] >= 'a' && w[i] <= 'z' ? w[i] - 32
+			                                      : w[i]);
 	}
 	lx->nwords++;
 	if (lx->d != SCRIPT_PG)
@@ -362,7 +361,7 @@ lex_code(struct lexer *lx)
 	else if (c == '`' && lx->d == SCRIPT_MYSQL)
 		lex_quoted(lx, c, false);
 	else if (c == '/' && lx->d == SCRIPT_MYSQL && lx->p + 1 < lx->end &&
-	    lx->p[1] == '*')
+	         lx->p[1] == '*')
 		lex_block_comment(lx); /* an executable comment */
 	else if (c == ':')
 		lex_colon(lx);
@@ -414,9 +413,9 @@ lex_at_end(const struct lexer *lx)
 {
 	if (lx->delimlen > 0)
 		return (size_t)(lx->end - lx->p) >= lx->delimlen &&
-			memcmp(lx->p, lx->delim, lx->delimlen) == 0
-		    ? lx->delimlen
-		    : 0;
+		               memcmp(lx->p, lx->delim, lx->delimlen) == 0
+		           ? lx->delimlen
+		           : 0;
 	return *lx->p == ';' && lx->paren <= 0 && lx->begin_depth == 0;
 }
 

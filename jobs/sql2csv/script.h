@@ -24,12 +24,12 @@ enum script_dialect { SCRIPT_PG, SCRIPT_MYSQL };
 #define SCRIPT_WORDS 4
 
 struct script_stmt {
-	char *sql;	/* the statement, without its ';', placeholders
-			 * rewritten */
-	unsigned line;	/* the line of the script where it starts, 1-based */
+	char *sql;      /* the statement, without its ';', placeholders
+	                 * rewritten */
+	unsigned line;  /* the line of the script where it starts, 1-based */
 	size_t *params; /* the names used, by index in names[]: for
-			 * PostgreSQL names[params[k]] is $k+1, in order of
-			 * first use; for MySQL, the k-th ? */
+	                 * PostgreSQL names[params[k]] is $k+1, in order of
+	                 * first use; for MySQL, the k-th ? */
 	size_t nparams;
 	/* Its first words, upper case ("CREATE", "TEMPORARY", "TABLE"); a
 	 * token that is not a word leaves "" in its place. */

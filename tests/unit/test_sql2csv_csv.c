@@ -139,7 +139,9 @@ test_bom_and_tab(void **state)
 	assert_int_equal(csv_text(c, "a", 1), 0);
 	assert_int_equal(csv_text(c, "b\tc", 3), 0);
 	assert_int_equal(csv_end_record(c), 0);
-	expect_output(c, &out, "\xef\xbb\xbf" "a\t\"b\tc\"\r\n");
+	expect_output(c, &out,
+	    "\xef\xbb\xbf"
+	    "a\t\"b\tc\"\r\n");
 }
 
 static void
@@ -270,12 +272,12 @@ expect_shortest(const char *got, double v, bool is_float, int fixed_max)
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
 		if (is_float ? strtof(e, NULL) == (float)v
-			     : strtod(e, NULL) == v)
+		             : strtod(e, NULL) == v)
 			break;
 	}
 	exp = atoi(strchr(e, 'e') + 1);
-	has_e = memchr(got, 'e', end != NULL ? (size_t)(end - got)
-					     : strlen(got)) != NULL;
+	has_e = memchr(got, 'e',
+	            end != NULL ? (size_t)(end - got) : strlen(got)) != NULL;
 	assert_int_equal(sig_digits(got), prec);
 	assert_int_equal(has_e, exp < -4 || exp >= fixed_max);
 }
@@ -547,7 +549,10 @@ test_gzip_and_reset(void **state)
 	csv_free(c);
 	assert_memory_equal(out.p, "\x1f\x8b", 2);
 	plain = gunzip(out.p, out.n, &n);
-	assert_memory_equal(plain, "\xef\xbb\xbf" "0,row\r\n1,row\r\n", 17);
+	assert_memory_equal(plain,
+	    "\xef\xbb\xbf"
+	    "0,row\r\n1,row\r\n",
+	    17);
 	assert_memory_equal(plain + n - 11, "19999,row\r\n", 11);
 	assert_null(memmem(plain, n, "discarded", 9));
 	free(plain);
