@@ -48,6 +48,12 @@ cw_job_name(struct cw_ctx *ctx)
 }
 
 const char *
+cw_job_dir(struct cw_ctx *ctx)
+{
+	return ctx->job->dir != NULL ? ctx->job->dir : ".";
+}
+
+const char *
 cw_run_id(struct cw_ctx *ctx)
 {
 	return ctx->run != NULL ? ctx->run->run_id : "";

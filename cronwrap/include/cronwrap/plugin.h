@@ -139,6 +139,9 @@ void cw_secret_free(char *secret);
 
 /* The run. */
 const char *cw_job_name(struct cw_ctx *ctx);
+/* The directory of the job's file: the base of relative paths (for a
+ * setting that is a path only sometimes, such as a SQLite database). */
+const char *cw_job_dir(struct cw_ctx *ctx);
 const char *cw_run_id(struct cw_ctx *ctx);
 unsigned cw_attempt(struct cw_ctx *ctx);
 bool cw_dry_run(struct cw_ctx *ctx);
