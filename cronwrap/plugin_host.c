@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "plugin_ctx.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 struct plugin {
@@ -151,6 +152,7 @@ plugin_step_main(void *arg)
 	char err[1024];
 
 	ctx.diag = &d;
+	ctx.progress_at = now_mono(); /* the first report after a while */
 	if (plugin_load(
 	        pr->g->plugin_dir, pr->step->plugin, &p, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
