@@ -10,7 +10,7 @@
 
 #include "commands.h"
 #include "config.h"
-#include "health.h"
+#include "jobwalk.h"
 #include "report.h"
 #include "util/timeutil.h"
 
@@ -138,11 +138,9 @@ history_show(const struct global *g, const char *job, size_t limit, bool json)
 	struct state *st;
 	size_t n;
 	bool marked;
-	char err[1024];
 	int ret = 0;
 
-	if (health_open(g, job, &st, &marked, err, sizeof err) < 0) {
-		cli_warn("%s", err);
+	if (jobwalk_open(g, job, &st, &marked) != 0) {
 		state_close(st);
 		return EX_SOFTWARE;
 	}

@@ -10,12 +10,14 @@
 #include "commands.h"
 #include "crash.h"
 #include "retention.h"
+#include "runlog.h"
 #include "util/timeutil.h"
 
 static int
 prune_apply(const struct cli *cli, const struct global *g)
 {
 	struct retention_result res = {0};
+	struct strv warnings = STRV_INIT;
 	struct state *st;
 	int status = 0;
 
@@ -25,8 +27,12 @@ prune_apply(const struct cli *cli, const struct global *g)
 		return EX_SOFTWARE;
 	}
 	/* Rows of vanished runners become crashed, hence prunable. */
-	if (crash_detect(g, st, NULL) < 0)
+	runlog_open(g);
+	if (crash_detect(g, st, NULL, &warnings) < 0)
 		cli_warn("crash detection: %s", state_error(st));
+	for (size_t i = 0; i < warnings.n; i++)
+		cli_warn("%s", warnings.v[i]);
+	strv_free(&warnings);
 	if (retention_apply(g, st, now_real(), &res) < 0) {
 		cli_warn("%s", state_error(st));
 		status = EX_SOFTWARE;

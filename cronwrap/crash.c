@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "config.h"
 #include "crash.h"
 #include "lock.h"
+#include "runlog.h"
 #include "util/path.h"
 #include "util/xalloc.h"
 
@@ -134,23 +136,72 @@ crash_run_alive(const struct global *g, const struct run_record *r)
 	return lock_held_by(g, r);
 }
 
-/* What the state_mark_crashed() callback needs. */
+/* What the state_mark_crashed() callback needs and finds. */
 struct crash_ctx {
 	const struct global *g;
+	struct strv dead; /* run ids judged dead */
 };
 
 static bool
 alive_cb(const struct run_record *r, void *arg)
 {
-	const struct crash_ctx *c = arg;
+	struct crash_ctx *c = arg;
+	bool alive = crash_run_alive(c->g, r);
 
-	return crash_run_alive(c->g, r);
+	if (!alive)
+		strv_push(&c->dead, r->run_id);
+	return alive;
+}
+
+/* The job's resolved settings for the alert; a job whose file is gone
+ * (or a run of "exec") gets the global mail settings. */
+static void
+crash_job(const struct global *g, const char *name, struct job *job)
+{
+	struct diag d = DIAG_INIT;
+
+	if (!config_valid_name(name) || config_load_job(g, name, job, &d) < 0) {
+		memset(job, 0, sizeof *job);
+		job->name = xstrdup(name);
+		mail_conf_copy(&job->mail, &g->mail);
+	}
+	diag_free(&d);
+}
+
+/* Logs and tells the crash of r. */
+static void
+crash_tell(const struct global *g, struct state *st, const struct run_record *r,
+    struct strv *warnings)
+{
+	struct job job;
+	char err[1024];
+
+	runlog_event(LOG_ERR, r->job, r->run_id, "crash", "reason=\"%s\"",
+	    r->reason != NULL ? r->reason : "runner vanished");
+	crash_job(g, r->job, &job);
+	if (alert_after_run(g, &job, st, r, NULL, err, sizeof err) < 0 &&
+	    warnings != NULL)
+		strv_push_take(warnings, xasprintf("job %s run %s crashed: %s",
+		                             r->job, r->run_id, err));
+	job_free(&job);
 }
 
 int
-crash_detect(const struct global *g, struct state *st, const char *job)
+crash_detect(const struct global *g, struct state *st, const char *job,
+    struct strv *warnings)
 {
-	struct crash_ctx c = {g};
+	struct crash_ctx c = {g, STRV_INIT};
+	int n = state_mark_crashed(st, job, alive_cb, &c);
 
-	return state_mark_crashed(st, job, alive_cb, &c);
+	/* Re-read: a row that finished meanwhile was left as it was. */
+	for (size_t i = 0; n > 0 && i < c.dead.n; i++) {
+		struct run_record r;
+
+		if (state_run_get(st, NULL, c.dead.v[i], &r) == 1 &&
+		    r.status == RS_CRASHED && r.job != NULL)
+			crash_tell(g, st, &r, warnings);
+		run_record_free(&r);
+	}
+	strv_free(&c.dead);
+	return n;
 }

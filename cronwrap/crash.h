@@ -23,6 +23,7 @@
 
 #include "job.h"
 #include "state.h"
+#include "util/strv.h"
 
 /* Whether the runner of the running row r is still there (see above).
  * g gives lock_dir, and jobs_dir to find the job's lock name (the job's
@@ -35,8 +36,14 @@ bool crash_run_alive(const struct global *g, const struct run_record *r);
 bool crash_pid_is_runner(pid_t pid, double start);
 
 /* Marks crashed the running rows of job (all jobs when NULL) whose runner
- * is gone.  st must be open read-write.  Returns the number of rows
- * marked, or -1 with the reason in state_error(st). */
-int crash_detect(const struct global *g, struct state *st, const char *job);
+ * is gone, then, for each, logs "event=crash" to syslog and tells the
+ * alert policy (alert_after_run(), with the job's resolved settings, or
+ * the global mail settings when its file is gone), so that a crash found
+ * later takes the path of a failure now, whoever finds it.  st must be
+ * open read-write.  What could not be told (a mail not delivered) is
+ * added to warnings, one line each, when not NULL.  Returns the number of
+ * rows marked, or -1 with the reason in state_error(st). */
+int crash_detect(const struct global *g, struct state *st, const char *job,
+    struct strv *warnings);
 
 #endif

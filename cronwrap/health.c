@@ -14,13 +14,13 @@
 
 int
 health_open(const struct global *g, const char *job, struct state **st,
-    bool *marked, char *err, size_t errlen)
+    bool *marked, struct strv *warnings, char *err, size_t errlen)
 {
 	*marked = false;
 	if (state_open(g->state_dir, false, st) == 0) {
 		/* Marking needs a write; a reader that cannot write still
 		 * sees crashes through health_get(). */
-		*marked = crash_detect(g, *st, job) >= 0;
+		*marked = crash_detect(g, *st, job, warnings) >= 0;
 		return 0;
 	}
 	state_close(*st);

@@ -43,11 +43,12 @@ struct job_health {
 };
 
 /* Opens the state database for a command that looks: read-write when it
- * can, so that the crashed runs of job (all when NULL) are marked first
- * (*marked true), else read-only.  Returns 0, or -1 with err.  *st is to
- * be closed with state_close() in both cases. */
+ * can, so that the crashed runs of job (all when NULL) are marked (and
+ * told: crash.h) first (*marked true), else read-only.  What the crash
+ * alerts could not tell goes to warnings.  Returns 0, or -1 with err.
+ * *st is to be closed with state_close() in both cases. */
 int health_open(const struct global *g, const char *job, struct state **st,
-    bool *marked, char *err, size_t errlen);
+    bool *marked, struct strv *warnings, char *err, size_t errlen);
 
 /* Fills h for job at time now.  When crash detection could not mark rows
  * (!marked), a running row whose runner is gone is shown as the crashed

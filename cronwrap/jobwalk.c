@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "jobwalk.h"
+#include "runlog.h"
 #include "util/timeutil.h"
 
 /* One job: 0, 1 (fn said so), EX_CONFIG or EX_SOFTWARE.  base gives the
@@ -37,6 +38,25 @@ jobwalk_one(const struct jobwalk_item *base, struct state *st, bool marked,
 	return ret;
 }
 
+int
+jobwalk_open(
+    const struct global *g, const char *job, struct state **st, bool *marked)
+{
+	struct strv warnings = STRV_INIT;
+	char err[1024];
+	int ret = 0;
+
+	runlog_open(g);
+	if (health_open(g, job, st, marked, &warnings, err, sizeof err) < 0) {
+		cli_warn("%s", err);
+		ret = EX_SOFTWARE;
+	}
+	for (size_t i = 0; i < warnings.n; i++)
+		cli_warn("%s", warnings.v[i]);
+	strv_free(&warnings);
+	return ret;
+}
+
 /* The worst of two outcomes: software, then config, then "problem". */
 static int
 jobwalk_worse(int a, int b)
@@ -59,7 +79,6 @@ jobwalk(const struct cli *cli, const char *one,
 	struct global g;
 	struct state *st;
 	bool marked;
-	char err[1024];
 	int ret = 0;
 
 	if ((ret = cli_load_global(cli, &g)) != 0)
@@ -70,10 +89,8 @@ jobwalk(const struct cli *cli, const char *one,
 		ret = EX_CONFIG;
 	cli_print_diag(&d);
 	diag_free(&d);
-	if (health_open(&g, one, &st, &marked, err, sizeof err) < 0) {
-		cli_warn("%s", err);
+	if (jobwalk_open(&g, one, &st, &marked) != 0)
 		ret = EX_SOFTWARE;
-	}
 	it.g = &g;
 	it.now = now_real();
 	for (size_t i = 0; ret != EX_SOFTWARE && i < names.n; i++) {

@@ -19,6 +19,12 @@ struct jobwalk_item {
 	double now;
 };
 
+/* Opens the state database (health_open()) with syslog open for the crash
+ * events, printing what went wrong and what crash alerts could not tell.
+ * Returns 0 or EX_SOFTWARE; *st is to be closed in both cases. */
+int jobwalk_open(
+    const struct global *g, const char *job, struct state **st, bool *marked);
+
 /* Calls fn for the job named one (all jobs when NULL).  Returns 0, 1 when
  * fn returned non-zero for some job, EX_CONFIG when a file did not load
  * (the global file: nothing was walked), EX_SOFTWARE when the state

@@ -105,3 +105,25 @@ def test_live_runner_is_not_crashed(project):
         runner.send_signal(signal.SIGTERM)
         runner.wait(timeout=30)
     assert history(project, "alive")[0]["status"] != "crashed"
+
+
+def test_crash_is_told_once_by_whoever_finds_it(project, tmp_path, smtp):
+    """The crash found by "status" goes through the alert policy, as a
+    failure found by the runner does: one mail, not one per look."""
+    from fixtures_smtp import mail_settings
+
+    project.write_global(mail_settings(smtp.plain))
+    pgid = start_and_kill_runner(project, tmp_path)
+    os.killpg(pgid, signal.SIGKILL)
+    assert wait_for(lambda: group_gone(pgid))
+    assert wait_for(lambda: status(project, "victim")[1]["health"]
+                    == ["crashed"])
+    [m] = smtp.plain.wait(1)
+    assert m.msg["X-Cronwrap-Event"] == "crash"
+    assert m.msg["X-Cronwrap-Job"] == "victim"
+    assert "CRASHED victim" in m.subject
+    assert "vanished" in m.body
+    for _ in range(3):
+        assert project.run("status", "victim").returncode == 1
+    time.sleep(0.5)
+    assert len(smtp.plain.messages()) == 1

@@ -200,7 +200,7 @@ test_detect_marks_only_dead(void **state)
 	begin_run(f, "b", f->host, dead_pid(), now, dead);
 	begin_run(f, "c", "elsewhere.example", dead_pid(), now, other);
 	begin_run(f, "d", f->host, getpid(), now - 30 * 86400.0, reused);
-	assert_int_equal(crash_detect(&f->g, f->st, NULL), 2);
+	assert_int_equal(crash_detect(&f->g, f->st, NULL, NULL), 2);
 	assert_int_equal(status_of(f, alive), RS_RUNNING);
 	assert_int_equal(status_of(f, dead), RS_CRASHED);
 	assert_int_equal(status_of(f, other), RS_RUNNING);
@@ -214,7 +214,7 @@ test_detect_marks_only_dead(void **state)
 	/* A crash counts as a failure. */
 	assert_int_equal(state_consecutive_failures(f->st, "b"), 1);
 	/* Nothing more to mark. */
-	assert_int_equal(crash_detect(&f->g, f->st, NULL), 0);
+	assert_int_equal(crash_detect(&f->g, f->st, NULL, NULL), 0);
 }
 
 static void
@@ -225,7 +225,7 @@ test_detect_one_job(void **state)
 
 	begin_run(f, "x", f->host, dead_pid(), now_real(), x);
 	begin_run(f, "y", f->host, dead_pid(), now_real(), y);
-	assert_int_equal(crash_detect(&f->g, f->st, "x"), 1);
+	assert_int_equal(crash_detect(&f->g, f->st, "x", NULL), 1);
 	assert_int_equal(status_of(f, x), RS_CRASHED);
 	assert_int_equal(status_of(f, y), RS_RUNNING);
 }
@@ -255,13 +255,13 @@ test_lock_held_keeps_running(void **state)
 
 	begin_run(f, "held", f->host, dead_pid(), now_real(), id);
 	lk = hold_lock(f, "held", id);
-	assert_int_equal(crash_detect(&f->g, f->st, "held"), 0);
+	assert_int_equal(crash_detect(&f->g, f->st, "held", NULL), 0);
 	assert_int_equal(status_of(f, id), RS_RUNNING);
 	lock_release(lk);
 	/* Held, but for another run: the row's runner is gone. */
 	runid_new(now_real(), other);
 	lk = hold_lock(f, "held", other);
-	assert_int_equal(crash_detect(&f->g, f->st, "held"), 1);
+	assert_int_equal(crash_detect(&f->g, f->st, "held", NULL), 1);
 	assert_int_equal(status_of(f, id), RS_CRASHED);
 	lock_release(lk);
 }
@@ -279,9 +279,9 @@ test_lock_name_from_job_file(void **state)
 	free(path);
 	begin_run(f, "shared1", f->host, dead_pid(), now_real(), id);
 	lk = hold_lock(f, "db-heavy", id);
-	assert_int_equal(crash_detect(&f->g, f->st, NULL), 0);
+	assert_int_equal(crash_detect(&f->g, f->st, NULL, NULL), 0);
 	lock_release(lk);
-	assert_int_equal(crash_detect(&f->g, f->st, NULL), 1);
+	assert_int_equal(crash_detect(&f->g, f->st, NULL, NULL), 1);
 	assert_int_equal(status_of(f, id), RS_CRASHED);
 }
 
