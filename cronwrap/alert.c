@@ -12,7 +12,6 @@
 #include "alert_json.h"
 #include "mail.h"
 #include "notify.h"
-#include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -80,20 +79,18 @@ add_err(char *err, size_t errlen, const char *what, const char *why)
 		    err + n, errlen - n, "%s%s%s", n ? "; " : "", what, why);
 }
 
-/* The failures of the streak r ends (a recovery: the one before r), and
- * when its first failure started. */
-static void
-streak(struct state *st, const char *job, const struct run_record *r,
-    int *count, double *since)
+int
+alert_streak(struct state *st, const char *job, const struct run_record *r,
+    double *since)
 {
 	struct run_record *runs;
 	bool seen = false;
+	int count = 0;
 	size_t n;
 
-	*count = 0;
 	*since = 0;
 	if (state_runs_list(st, job, STREAK_SCAN, &runs, &n) < 0)
-		return;
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		bool is_r = strcmp(runs[i].run_id, r->run_id) == 0;
 
@@ -103,11 +100,12 @@ streak(struct state *st, const char *job, const struct run_record *r,
 		if (runs[i].status == RS_SUCCEEDED && !is_r)
 			break;
 		if (run_status_is_failure(runs[i].status)) {
-			(*count)++;
+			count++;
 			*since = runs[i].start;
 		}
 	}
 	state_runs_free(runs, n);
+	return count;
 }
 
 struct told {
@@ -117,13 +115,11 @@ struct told {
 };
 
 static void
-facts(struct told *t, const struct job *job, struct state *st,
-    const struct run_record *r, const char *tail, unsigned ev, int consecutive)
+facts(struct told *t, const struct job *job, const struct run_record *r,
+    const char *tail, unsigned ev, int streak, double since)
 {
 	unsigned max =
 	    job->mail.tail_lines ? job->mail.tail_lines : DEFAULT_TAIL_LINES;
-	const char *name = r->job != NULL ? r->job : job->name;
-	int count;
 
 	memset(t, 0, sizeof *t);
 	if (r->host != NULL)
@@ -141,8 +137,8 @@ facts(struct told *t, const struct job *job, struct state *st,
 	t->f.r = r;
 	t->f.host = t->host;
 	t->f.tail = t->tail;
-	streak(st, name, r, &count, &t->f.failing_since);
-	t->f.consecutive = ev == EV_RECOVERY ? count : consecutive;
+	t->f.consecutive = streak;
+	t->f.failing_since = since;
 }
 
 static int
@@ -207,16 +203,17 @@ save(struct state *st, const char *job, const struct alert_state *a, char *err,
 	return -1;
 }
 
-/* Tells ev about r and, when someone heard it, remembers it. */
+/* Tells ev about r and, when someone heard it, remembers it.  n is the
+ * streak r ends (a recovery: the one before it), since its start. */
 static void
 tell_and_remember(const struct job *job, struct state *st,
     const struct run_record *r, const char *tail, unsigned ev, int n,
-    struct alert_state *a, char *err, size_t errlen)
+    double since, struct alert_state *a, char *err, size_t errlen)
 {
 	const char *name = r->job != NULL ? r->job : job->name;
 	struct told t;
 
-	facts(&t, job, st, r, tail, ev, n);
+	facts(&t, job, r, tail, ev, n, since);
 	if (tell(job, &t.f, err, errlen)) {
 		if (ev == EV_RECOVERY) {
 			a->in_alert = false;
@@ -239,6 +236,7 @@ alert_after_run(const struct global *g, const struct job *job, struct state *st,
 {
 	const char *name = r->job != NULL ? r->job : job->name;
 	struct alert_state a;
+	double since = 0;
 	const char *why;
 	unsigned ev;
 	int n = 0;
@@ -248,8 +246,8 @@ alert_after_run(const struct global *g, const struct job *job, struct state *st,
 	if (job->mail.to.n == 0 && job->notify.webhook == NULL)
 		return 0;
 	if (state_alert_get(st, name, &a) < 0 ||
-	    (alert_event_of(r->status) != 0 &&
-	        (n = state_consecutive_failures(st, name)) < 0)) {
+	    ((alert_event_of(r->status) != 0 || a.in_alert) &&
+	        (n = alert_streak(st, name, r, &since)) < 0)) {
 		add_err(err, errlen, "alert state: ", state_error(st));
 		return -1;
 	}
@@ -257,7 +255,8 @@ alert_after_run(const struct global *g, const struct job *job, struct state *st,
 		return 0; /* told already */
 	ev = alert_decide(&job->mail, &a, r, n, now_real(), &why);
 	if (ev != 0)
-		tell_and_remember(job, st, r, tail, ev, n, &a, err, errlen);
+		tell_and_remember(
+		    job, st, r, tail, ev, n, since, &a, err, errlen);
 	else if (r->status == RS_SUCCEEDED && a.in_alert) {
 		/* The failures ended; "recovery" is just not wanted. */
 		a.in_alert = false;

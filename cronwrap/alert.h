@@ -5,7 +5,7 @@
  * restarts:
  *   - a failure (failed or killed), timeout, precondition or crash is told
  *     when its event is in mail.on and the job has failed at least
- *     mail.after_failures times in a row (this run included);
+ *     mail.after_failures times in a row up to this run (alert_streak);
  *   - while the job keeps failing, it is told again at most once per
  *     mail.repeat_every (0: once per run of failures);
  *   - the first success after a told failure is told as a recovery (when
@@ -38,8 +38,16 @@ int alert_after_run(const struct global *g, const struct job *job,
     struct state *st, const struct run_record *r, const char *tail, char *err,
     size_t errlen);
 
+/* The failures in a row that end with run r, r included (for a success
+ * r: those just before it), counted in the job's history back to the
+ * previous success; skipped runs neither count nor break the run.
+ * *since gets the start of the first of them.  Returns the count, or -1
+ * (state_error(st)). */
+int alert_streak(struct state *st, const char *job, const struct run_record *r,
+    double *since);
+
 /* The decision alone (for tests): what to tell about run r, given the
- * alert state a, the consecutive failures (r included) and the time now.
+ * alert state a, the failures in a row up to r (alert_streak) and now.
  * Returns the EV_* event to tell, or 0 with why it stays quiet in *why. */
 unsigned alert_decide(const struct mail_conf *conf, const struct alert_state *a,
     const struct run_record *r, int consecutive, double now, const char **why);

@@ -242,10 +242,12 @@ add_window(struct strbuf *b, const struct run_record *r)
 	strbuf_printf(b, "%-13s %s .. %s\n", "Window:", from, to);
 }
 
+/* A streak worth a line: more than this one failure, or a recovery. */
 static void
 add_streak(struct strbuf *b, const struct alert_facts *f)
 {
-	if (f->consecutive <= 0 || (f->event == 0))
+	if (f->consecutive <= 0 || f->event == 0 ||
+	    (f->event != EV_RECOVERY && f->consecutive == 1))
 		return;
 	strbuf_printf(b, "%-13s %d %s", "Failures:", f->consecutive,
 	    f->event == EV_RECOVERY ? "before this success" : "in a row");
@@ -317,7 +319,7 @@ alert_fmt_body(const struct alert_facts *f)
 	add_facts(&b, f);
 	add_tail(&b, f);
 	if (f->r->log_path != NULL)
-		strbuf_printf(&b, "\nFull log: %s\n(or: cronwrap log %s %s)\n",
-		    f->r->log_path, job_name(f), f->r->run_id);
+		strbuf_printf(&b, "\nThe whole output: cronwrap log %s %s\n",
+		    job_name(f), f->r->run_id);
 	return b.s;
 }

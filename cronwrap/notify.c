@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "alert_json.h"
 #include "alert_proc.h"
 #include "mail.h"

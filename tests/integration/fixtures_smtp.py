@@ -58,7 +58,8 @@ class Mail:
 
     @property
     def body(self):
-        return self.msg.get_content()
+        """The decoded text, with the wire's CRLF as LF."""
+        return self.msg.get_content().replace("\r\n", "\n")
 
 
 class SmtpServer:

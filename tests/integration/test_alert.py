@@ -14,7 +14,7 @@ description = "Daily sales CSV";
 """
 
 
-def setup(project, server, job=JOB, **mail):
+def configure(project, server, job=JOB, **mail):
     project.write_global(mail_settings(server, **mail))
     project.write_job("nightly-export", job)
 
@@ -31,7 +31,7 @@ def ok(p):
 
 
 def test_failure_mail_has_the_facts_and_the_tail(project, smtp, tmp_path):
-    setup(project, smtp.plain)
+    configure(project, smtp.plain)
     tail = tmp_path / "tail"
     tail.write_text("".join("line %d\n" % i for i in range(1, 151)))
     ok(probe(project, "failed", "-e", "2", "-d", "733", "-t", tail))
@@ -50,10 +50,12 @@ def test_failure_mail_has_the_facts_and_the_tail(project, smtp, tmp_path):
                  "Command:      /usr/local/bin/export.sh --full",
                  "Status:       failed, exit status 2",
                  "Duration:     12m13s",
-                 "Attempt:      1 of 1",
-                 "Failures:     1 in a row"):
+                 "Attempt:      1 of 1"):
         assert "\n" + line + "\n" in body, line
     assert "Started:" in body and "Ended:" in body and "Log:" in body
+    assert "Failures:" not in body, "one failure is no streak"
+    assert body.endswith("\nThe whole output: cronwrap log nightly-export "
+                         "%s\n" % m.msg["X-Cronwrap-Run-Id"])
     # tail_lines = 100 (the default): lines 51..150.
     assert "Last 100 lines of output:\n\nline 51\n" in body
     assert "line 50\n" not in body
@@ -61,7 +63,7 @@ def test_failure_mail_has_the_facts_and_the_tail(project, smtp, tmp_path):
 
 
 def test_three_failures_one_mail_then_one_recovery(project, smtp):
-    setup(project, smtp.plain, repeat_every="1h")
+    configure(project, smtp.plain, repeat_every="1h")
     for _ in range(3):
         ok(probe(project, "failed", "-e", "1"))
     time.sleep(0.5)
@@ -79,7 +81,7 @@ def test_three_failures_one_mail_then_one_recovery(project, smtp):
 
 
 def test_after_failures_two_stays_quiet_after_one(project, smtp):
-    setup(project, smtp.plain, after_failures=2)
+    configure(project, smtp.plain, after_failures=2)
     ok(probe(project, "failed", "-e", "1"))
     time.sleep(0.5)
     assert smtp.plain.messages() == []
@@ -93,17 +95,18 @@ def test_after_failures_two_stays_quiet_after_one(project, smtp):
 
 
 def test_repeat_every_lets_a_reminder_through(project, smtp):
-    setup(project, smtp.plain, repeat_every="1s")
+    configure(project, smtp.plain, repeat_every="1s")
     ok(probe(project, "failed", "-e", "1"))
     smtp.plain.wait(1)
     time.sleep(1.2)
     ok(probe(project, "failed", "-e", "1"))
     second = smtp.plain.wait(2)[1]
     assert second.subject.endswith("(2 in a row)")
+    assert "\nFailures:     2 in a row, since " in second.body
 
 
 def test_repeat_every_zero_tells_once_per_streak(project, smtp):
-    setup(project, smtp.plain, repeat_every="0")
+    configure(project, smtp.plain, repeat_every="0")
     for _ in range(3):
         ok(probe(project, "failed", "-e", "1"))
     ok(probe(project, "succeeded"))
@@ -113,7 +116,7 @@ def test_repeat_every_zero_tells_once_per_streak(project, smtp):
 
 
 def test_on_selects_the_events(project, smtp):
-    setup(project, smtp.plain, on='[ "timeout" ]')
+    configure(project, smtp.plain, on='[ "timeout" ]')
     ok(probe(project, "failed", "-e", "1"))
     ok(probe(project, "succeeded"))
     time.sleep(0.5)
@@ -128,7 +131,7 @@ def test_on_selects_the_events(project, smtp):
 
 
 def test_without_recovery_a_new_streak_is_told_again(project, smtp):
-    setup(project, smtp.plain, on='[ "failure" ]')
+    configure(project, smtp.plain, on='[ "failure" ]')
     ok(probe(project, "failed", "-e", "1"))
     ok(probe(project, "succeeded"))
     ok(probe(project, "failed", "-e", "1"))
@@ -136,7 +139,7 @@ def test_without_recovery_a_new_streak_is_told_again(project, smtp):
 
 
 def test_precondition_killed_and_crash_subjects(project, smtp):
-    setup(project, smtp.plain, repeat_every="0")
+    configure(project, smtp.plain, repeat_every="0")
     ok(probe(project, "precondition", "-r",
              "requirement unmet: file /data/ready/2026-11-23.flag"))
     ok(probe(project, "succeeded"))
@@ -155,7 +158,7 @@ def test_precondition_killed_and_crash_subjects(project, smtp):
 
 
 def test_failed_step_is_in_subject_and_body(project, smtp):
-    setup(project, smtp.plain)
+    configure(project, smtp.plain)
     ok(probe(project, "failed", "-e", "3", "-s", "2 (upload)"))
     [m] = smtp.plain.wait(1)
     assert m.subject.endswith("exit 3 in step 2 (upload) after 1s")
@@ -163,7 +166,7 @@ def test_failed_step_is_in_subject_and_body(project, smtp):
 
 
 def test_skipped_runs_are_not_told(project, smtp):
-    setup(project, smtp.plain)
+    configure(project, smtp.plain)
     ok(probe(project, "skipped"))
     time.sleep(0.5)
     assert smtp.plain.messages() == []
@@ -182,7 +185,7 @@ def test_undelivered_mail_is_logged_and_tried_again(project, smtp):
     assert "alert: ERROR mail not sent: SMTP localhost:%d: " \
            "Connection refused" % dead in p.stdout
     # Nobody was told: the next failure tries again, to a live server.
-    setup(project, smtp.plain)
+    configure(project, smtp.plain)
     ok(probe(project, "failed", "-e", "1"))
     [m] = smtp.plain.wait(1)
     assert m.subject.endswith("(2 in a row)")
@@ -201,7 +204,7 @@ def test_mail_through_starttls_and_auth(project, smtp):
 
 
 def test_job_mail_group_overrides_the_recipients(project, smtp):
-    setup(project, smtp.plain, job=JOB + 'mail = { to = [ "team@example.com" ]; };\n')
+    configure(project, smtp.plain, job=JOB + 'mail = { to = [ "team@example.com" ]; };\n')
     ok(probe(project, "failed", "-e", "1"))
     [m] = smtp.plain.wait(1)
     assert m.envelope["to"] == ["team@example.com"]

@@ -9,7 +9,7 @@ from fixtures_smtp import alertprobe
 HOST = socket.gethostname()
 
 
-def setup(project, job_extra, global_extra=""):
+def configure(project, job_extra, global_extra=""):
     project.write_global(global_extra)
     project.write_job("nightly-export",
                       'command = [ "/bin/false" ];\n' + job_extra)
@@ -22,7 +22,7 @@ def probe(project, status, *args):
 
 
 def test_webhook_posts_the_facts_as_json(project, http, tmp_path):
-    setup(project, 'notify = { webhook = "%s"; };\n'
+    configure(project, 'notify = { webhook = "%s"; };\n'
           % http.ok.url("/hook"))
     tail = tmp_path / "tail"
     tail.write_bytes(b"first\n\x1b[31mred\x1b[0m \xff\xfe bytes\n")
@@ -50,7 +50,7 @@ def test_webhook_posts_the_facts_as_json(project, http, tmp_path):
 
 
 def test_webhook_follows_the_no_storm_policy(project, http):
-    setup(project, 'notify = { webhook = "%s"; };\n' % http.ok.url("/h"))
+    configure(project, 'notify = { webhook = "%s"; };\n' % http.ok.url("/h"))
     for _ in range(3):
         probe(project, "failed", "-e", "1")
     probe(project, "succeeded")
@@ -62,7 +62,7 @@ def test_webhook_follows_the_no_storm_policy(project, http):
 
 
 def test_webhook_retries_then_reports(project, http):
-    setup(project, 'notify = { webhook = "%s"; timeout = "20s"; };\n'
+    configure(project, 'notify = { webhook = "%s"; timeout = "20s"; };\n'
           % http.fail.url("/hook"))
     p = probe(project, "failed", "-e", "1")
     assert p.returncode == 1
@@ -72,7 +72,7 @@ def test_webhook_retries_then_reports(project, http):
 
 
 def test_pings_start_success_failure(project, http):
-    setup(project, 'ping = { start = "%s"; success = "%s"; failure = "%s"; };\n'
+    configure(project, 'ping = { start = "%s"; success = "%s"; failure = "%s"; };\n'
           % (http.ok.url("/uuid/start"), http.ok.url("/uuid"),
              http.ok.url("/uuid/fail")))
     p = alertprobe(project, "-S", "nightly-export")
@@ -95,17 +95,17 @@ def test_ping_failure_is_reported(project, http):
     s.bind(("127.0.0.1", 0))
     dead = s.getsockname()[1]
     s.close()
-    setup(project, 'ping = { success = "http://127.0.0.1:%d/x"; };\n'
+    configure(project, 'ping = { success = "http://127.0.0.1:%d/x"; };\n'
           'notify = { timeout = "3s"; };\n' % dead)
     p = probe(project, "succeeded")
     assert "notify: ERROR ping success: http://127.0.0.1:%d/x: " % dead \
         in p.stdout
-    assert "Could not connect" in p.stdout or "refused" in p.stdout
+    assert "Couldn't connect to server" in p.stdout
 
 
 def test_on_failure_gets_the_facts_in_its_environment(project, tmp_path):
     out = tmp_path / "env"
-    setup(project, 'on_failure = [ "/bin/sh", "-c", "env > %s" ];\n' % out)
+    configure(project, 'on_failure = [ "/bin/sh", "-c", "env > %s" ];\n' % out)
     p = probe(project, "failed", "-e", "3", "-r", "step 2 (upload) failed")
     assert "notify: ok" in p.stdout, p.stdout
     env = dict(line.split("=", 1) for line in out.read_text().splitlines()
@@ -125,7 +125,7 @@ def test_on_failure_gets_the_facts_in_its_environment(project, tmp_path):
 
 def test_on_failure_is_not_run_on_success(project, tmp_path):
     out = tmp_path / "ran"
-    setup(project, 'on_failure = [ "/bin/sh", "-c", "touch %s" ];\n' % out)
+    configure(project, 'on_failure = [ "/bin/sh", "-c", "touch %s" ];\n' % out)
     probe(project, "succeeded")
     assert not out.exists()
     probe(project, "timeout", "-k", "15")
@@ -133,7 +133,7 @@ def test_on_failure_is_not_run_on_success(project, tmp_path):
 
 
 def test_on_failure_failure_is_reported(project):
-    setup(project, 'on_failure = [ "/bin/sh", "-c", '
+    configure(project, 'on_failure = [ "/bin/sh", "-c", '
           '"echo cannot page >&2; exit 3" ];\n')
     p = probe(project, "failed", "-e", "1")
     assert p.returncode == 1
@@ -142,7 +142,7 @@ def test_on_failure_failure_is_reported(project):
 
 
 def test_on_failure_is_killed_at_the_timeout(project):
-    setup(project, 'on_failure = [ "/bin/sleep", "60" ];\n'
+    configure(project, 'on_failure = [ "/bin/sleep", "60" ];\n'
           'notify = { timeout = "1s"; };\n')
     p = probe(project, "failed", "-e", "1")
     assert p.returncode == 1

@@ -77,8 +77,10 @@ fill_record(const struct probe *p, const struct job *job, enum run_status s,
 	r->status = s;
 	r->exit_code = p->exit_code;
 	r->signal = p->signal;
-	r->start = now - p->seconds;
-	r->end = now;
+	/* Runs follow each other: this one starts now (history is ordered
+	 * by start) and lasts the given time. */
+	r->start = now;
+	r->end = now + p->seconds;
 	r->attempts = 1;
 	r->reason = p->reason ? xstrdup(p->reason) : NULL;
 	r->failed_step = p->step ? xstrdup(p->step) : NULL;
