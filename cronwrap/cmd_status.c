@@ -73,7 +73,8 @@ status_note(struct table *t, const struct job_health *h)
 		reason = report_oneline(h->last.reason);
 		table_add(t, reason);
 		free(reason);
-	} else if (h->has_last && run_status_is_failure(h->last.status)) {
+	} else if (h->has_last && run_status_is_failure(h->last.status) &&
+	           (h->last.signal > 0 || h->last.exit_code >= 0)) {
 		report_exit(&h->last, when, sizeof when);
 		table_addf(t, "%s%s", h->last.signal > 0 ? "" : "exit ", when);
 	} else {

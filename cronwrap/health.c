@@ -3,11 +3,13 @@
  * running now, last result, consecutive failures, next tick, LATE.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "crash.h"
 #include "health.h"
+#include "util/xalloc.h"
 
 /* Every status but running, as a state_run_latest() mask. */
 #define FINISHED_MASK (((1u << (RS_CRASHED + 1)) - 1) & ~(1u << RS_RUNNING))
@@ -82,6 +84,9 @@ health_demote(struct job_health *h)
 	h->last = h->current;
 	memset(&h->current, 0, sizeof h->current);
 	h->last.status = RS_CRASHED;
+	free(h->last.reason);
+	h->last.reason =
+	    xasprintf("runner (pid %ld) vanished", (long)h->last.pid);
 	h->has_last = true;
 	h->failures++;
 }

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "crash.h"
+#include "health.h"
 #include "lock.h"
 #include "state.h"
 #include "util/runid.h"
@@ -299,6 +300,40 @@ test_alive_of_finished_row(void **state)
 	assert_true(crash_run_alive(&f->g, &r));
 }
 
+/* A reader that cannot mark (read-only) still sees the crash. */
+static void
+test_health_without_marking(void **state)
+{
+	struct fixture *f = *state;
+	struct job job;
+	struct job_health h;
+	char id[RUNID_LEN + 1], err[256];
+
+	memset(&job, 0, sizeof job);
+	job.name = xstrdup("ro");
+	begin_run(f, "ro", f->host, dead_pid(), now_real(), id);
+	assert_int_equal(health_get(&f->g, f->st, false, &job, now_real(), &h,
+	                     err, sizeof err),
+	    0);
+	assert_false(h.running);
+	assert_true(h.has_last);
+	assert_int_equal(h.last.status, RS_CRASHED);
+	assert_string_equal(h.last.run_id, id);
+	assert_non_null(strstr(h.last.reason, "vanished"));
+	assert_int_equal(h.failures, 1);
+	assert_true(health_crashed(&h));
+	health_free(&h);
+	/* The database is unchanged. */
+	assert_int_equal(status_of(f, id), RS_RUNNING);
+	/* With marking done (marked = true), the row is taken as it is. */
+	assert_int_equal(health_get(&f->g, f->st, true, &job, now_real(), &h,
+	                     err, sizeof err),
+	    0);
+	assert_true(h.running);
+	health_free(&h);
+	free(job.name);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -312,6 +347,7 @@ main(void)
 	    T(test_lock_held_keeps_running),
 	    T(test_lock_name_from_job_file),
 	    T(test_alive_of_finished_row),
+	    T(test_health_without_marking),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
