@@ -133,6 +133,8 @@ cmd_list(const struct cli *cli, int argc, char **argv)
 	} else if (!o.json && status == 0) {
 		cli_warn("no jobs");
 	}
+	if (fflush(stdout) != 0)
+		status = EX_SOFTWARE;
 	table_free(&o.t);
 	strbuf_free(&o.b);
 	return status;
