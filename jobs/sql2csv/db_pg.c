@@ -14,10 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
-#include "db.h"
-#include "script.h"
+#include "db_pg.h"
 
 /* Type OIDs of the built-in types (catalog/pg_type_d.h, which only the
  * server's headers install); they are fixed. */
@@ -41,13 +38,6 @@
 #define PG_NUMERIC 1700
 #define PG_UUID 2950
 #define PG_JSONB 3802
-
-struct db {
-	PGconn *c;
-	bool broken;          /* a statement was left half read: no more
-	                       * queries */
-	bool shortest_floats; /* the server writes floats as numfmt.h does */
-};
 
 struct pg_type {
 	Oid oid;
@@ -204,13 +194,13 @@ pg_sqlstate_status(const char *state)
 	return CW_FAIL;
 }
 
-/* The script line of the error's position (1-based, in characters). */
+/* The script line of the error's position (1-based, in characters) in
+ * the text sent, whose first line is line. */
 static unsigned
-pg_error_line(const PGresult *res, const struct script_stmt *st)
+pg_error_line(const PGresult *res, const char *sent, unsigned line)
 {
 	const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
-	const unsigned char *p = (const unsigned char *)st->sql;
-	unsigned line = st->line;
+	const unsigned char *p = (const unsigned char *)sent;
 	long chars;
 
 	if (pos == NULL || (chars = strtol(pos, NULL, 10)) <= 0)
@@ -224,9 +214,9 @@ pg_error_line(const PGresult *res, const struct script_stmt *st)
 	return line;
 }
 
-static int
-pg_result_error(struct db *db, const PGresult *res,
-    const struct script_stmt *st, struct db_error *err)
+int
+pg_result_error(struct db *db, const PGresult *res, const char *sent,
+    unsigned line, struct db_error *err)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
@@ -237,16 +227,15 @@ pg_result_error(struct db *db, const PGresult *res,
 	if (PQstatus(db->c) == CONNECTION_BAD)
 		status = CW_TEMPFAIL;
 	if (msg == NULL)
-		return db_fail(err, status, "line %u: %s", st->line,
-		    PQerrorMessage(db->c));
+		return db_fail(
+		    err, status, "line %u: %s", line, PQerrorMessage(db->c));
 	return db_fail(err, status, "line %u: %s (SQLSTATE %s)%s%s%s%s",
-	    pg_error_line(res, st), msg, state != NULL ? state : "?",
+	    pg_error_line(res, sent, line), msg, state != NULL ? state : "?",
 	    detail != NULL ? "; DETAIL: " : "", detail != NULL ? detail : "",
 	    hint != NULL ? "; HINT: " : "", hint != NULL ? hint : "");
 }
 
-/* The columns of the statement's result, and the kind of each. */
-static int
+int
 pg_columns(const struct db *db, const PGresult *res, enum db_type *kinds,
     const struct db_sink *sink, struct db_error *err)
 {
@@ -270,29 +259,32 @@ pg_columns(const struct db *db, const PGresult *res, enum db_type *kinds,
 	return rc;
 }
 
+void
+pg_cell(enum db_type kind, const char *p, size_t len, struct db_cell *cell)
+{
+	cell->type = kind;
+	cell->p = p;
+	cell->len = len;
+	if (kind == DB_BOOL)
+		cell->v.b = p[0] == 't';
+	else if (kind == DB_HEX && len >= 2 && p[0] == '\\' && p[1] == 'x') {
+		cell->p += 2;
+		cell->len -= 2;
+	}
+}
+
 static int
 pg_row(const PGresult *res, const enum db_type *kinds, struct db_cell *cells,
     const struct db_sink *sink, struct db_error *err)
 {
 	int i, n = PQnfields(res);
-	struct db_cell *c;
 
 	for (i = 0; i < n; i++) {
-		c = &cells[i];
-		if (PQgetisnull(res, 0, i)) {
-			c->type = DB_NULL;
-			continue;
-		}
-		c->type = kinds[i];
-		c->p = PQgetvalue(res, 0, i);
-		c->len = (size_t)PQgetlength(res, 0, i);
-		if (c->type == DB_BOOL)
-			c->v.b = c->p[0] == 't';
-		else if (c->type == DB_HEX && c->len >= 2 && c->p[0] == '\\' &&
-		         c->p[1] == 'x') {
-			c->p += 2;
-			c->len -= 2;
-		}
+		if (PQgetisnull(res, 0, i))
+			cells[i].type = DB_NULL;
+		else
+			pg_cell(kinds[i], PQgetvalue(res, 0, i),
+			    (size_t)PQgetlength(res, 0, i), &cells[i]);
 	}
 	return sink->row(sink->arg, cells, (size_t)n, err);
 }
@@ -336,7 +328,7 @@ pg_start(const struct db *db, const PGresult *res, enum db_type **kinds,
 /* Reads the results of the statement sent: rows to the sink, the first
  * error kept.  Stops early, leaving the connection unusable, when the sink
  * fails or the server wants COPY data. */
-static int
+int
 pg_results(struct db *db, const struct script_stmt *st,
     const struct db_sink *sink, struct db_error *err)
 {
@@ -372,7 +364,8 @@ pg_results(struct db *db, const struct script_stmt *st,
 			break;
 		default:
 			if (rc == 0)
-				rc = pg_result_error(db, res, st, err);
+				rc = pg_result_error(
+				    db, res, st->sql, st->line, err);
 			break;
 		}
 		PQclear(res);
@@ -393,6 +386,10 @@ pg_statement(struct db *db, const struct script_stmt *st,
 
 	if (bufs == NULL)
 		return db_fail(err, CW_TEMPFAIL, "out of memory");
+	if (pg_copy_ok(st)) {
+		rc = pg_copy_statement(db, st, sink, err);
+		goto out;
+	}
 	if ((values = pg_values(st, conf, bufs, err)) == NULL)
 		goto out;
 	if (!PQsendQueryParams(db->c, st->sql, (int)st->nparams, NULL, values,

@@ -90,12 +90,17 @@ def test_script_with_temporary_tables(project, sql_db, tmp_path):
     assert "wrote sales.csv: 2 rows, 40 bytes" in log
 
 
-def test_hostile_data_reads_back(project, sql_db, tmp_path):
+@pytest.mark.parametrize("bound", [False, True], ids=["plain", "bound"])
+def test_hostile_data_reads_back(project, sql_db, tmp_path, bound):
     """Delimiters, quotes, CR and LF, NULL and the empty string, non-ASCII,
-    a field of a megabyte: Python's csv module reads back the rows."""
+    a field of a megabyte: Python's csv module reads back the rows.  (With
+    a bound parameter, PostgreSQL's rows come in single-row mode, else
+    through COPY.)"""
     sql_db.create_table("hostile", HOSTILE_COLS, HOSTILE)
-    export_job(project, sql_db, 'query = "SELECT id, t, b FROM hostile '
-               'ORDER BY id"; output = "h.csv";', out_dir=tmp_path / "out")
+    where = "WHERE id >= :lo" if bound else ""
+    export_job(project, sql_db, 'query = "SELECT id, t, b FROM hostile %s '
+               'ORDER BY id"; params = [ "lo=0" ]; output = "h.csv";'
+               % where, out_dir=tmp_path / "out")
     project.run("run", "exp", check=0)
     rows = read_csv(tmp_path / "out" / "h.csv")
     assert rows[0] == ["id", "t", "b"]
