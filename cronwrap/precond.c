@@ -42,8 +42,8 @@ reason_clean(char *s)
 }
 
 void
-precond_set(struct precond_result *res, enum precond_verdict v,
-    const char *fmt, ...)
+precond_set(
+    struct precond_result *res, enum precond_verdict v, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -107,7 +107,7 @@ precond_evaluate(const struct precond_ctx *ctx, struct precond_eval *out)
 	out->unmet = 0;
 	out->res = xcalloc(out->n ? out->n : 1, sizeof *out->res);
 	for (size_t i = 0; i < out->n; i++) {
-		evaluate_one(ctx, &job->requires[i], &out->res[i]);
+		evaluate_one(ctx, &job->requires[i], &out -> res[i]);
 		if (out->res[i].verdict != PRECOND_MET)
 			out->unmet++;
 	}

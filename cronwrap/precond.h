@@ -57,12 +57,12 @@ struct precond_ctx {
 	const struct global *g; /* lock_dir, jobs_dir: crash_run_alive() */
 	const struct job *job;
 	struct state *st; /* open (read-only is enough); NULL: every job
-			     requirement is PRECOND_ERROR */
+	                     requirement is PRECOND_ERROR */
 	bool has_window;
 	time_t window_start, window_end;
-	double run_start;	 /* epoch seconds: file patterns without a window */
-	char **envp;		 /* the job's environment, for commands */
-	const struct runas *ru;	 /* the run-as user, for commands */
+	double run_start; /* epoch seconds: file patterns without a window */
+	char **envp;      /* the job's environment, for commands */
+	const struct runas *ru; /* the run-as user, for commands */
 };
 
 /* The verdict on one requirement. */
@@ -84,7 +84,10 @@ struct precond_eval {
 	size_t unmet; /* results that are not PRECOND_MET */
 };
 
-#define PRECOND_EVAL_INIT {NULL, 0, 0}
+#define PRECOND_EVAL_INIT                                                      \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 /* Checks every requirement of ctx->job once, into out (which must be
  * empty: PRECOND_EVAL_INIT or after precond_eval_free()).  Takes as long
@@ -92,7 +95,8 @@ struct precond_eval {
  * requirement reaps its child through supervise(), which waits for any
  * child: call it when the runner has no other child to wait for.  Returns
  * the number of requirements not met (out->unmet). */
-size_t precond_evaluate(const struct precond_ctx *ctx, struct precond_eval *out);
+size_t precond_evaluate(
+    const struct precond_ctx *ctx, struct precond_eval *out);
 
 /* Whether every requirement is met (true for a job without any). */
 bool precond_met(const struct precond_eval *e);

@@ -20,8 +20,8 @@
 #include "util/duration.h"
 #include "util/xalloc.h"
 
-#define OUTPUT_LINES 4	 /* kept of a command's output */
-#define DETAIL_MAX 200	 /* bytes of its last line in the reason */
+#define OUTPUT_LINES 4 /* kept of a command's output */
+#define DETAIL_MAX 200 /* bytes of its last line in the reason */
 
 /* The command's name for people: the last part of argv[0]. */
 static const char *
@@ -29,7 +29,8 @@ cmd_name(const struct requirement *req)
 {
 	const char *slash = strrchr(req->command.v[0], '/');
 
-	return slash != NULL && slash[1] != '\0' ? slash + 1 : req->command.v[0];
+	return slash != NULL && slash[1] != '\0' ? slash + 1
+	                                         : req->command.v[0];
 }
 
 /* The last line of output that is not blank, cut to DETAIL_MAX bytes, or
@@ -42,15 +43,16 @@ last_line(const struct sink *sink)
 
 	while (end > all && line == NULL) {
 		while (end > all && (end[-1] == '\n' || end[-1] == ' ' ||
-					end[-1] == '\t' || end[-1] == '\r'))
+		                        end[-1] == '\t' || end[-1] == '\r'))
 			end--;
 		start = end;
 		while (start > all && start[-1] != '\n')
 			start--;
 		if (end > start)
-			line = xstrndup(start, (size_t)(end - start) > DETAIL_MAX
-				? DETAIL_MAX
-				: (size_t)(end - start));
+			line =
+			    xstrndup(start, (size_t)(end - start) > DETAIL_MAX
+			                        ? DETAIL_MAX
+			                        : (size_t)(end - start));
 		end = start;
 	}
 	free(all);
@@ -94,8 +96,8 @@ cmd_judge(const struct requirement *req, const struct outcome *o,
 }
 
 void
-precond_command(const struct precond_ctx *ctx,
-    const struct requirement *req, struct precond_result *res)
+precond_command(const struct precond_ctx *ctx, const struct requirement *req,
+    struct precond_result *res)
 {
 	const struct job *job = ctx->job;
 	struct spawn_req sr = {
@@ -114,11 +116,11 @@ precond_command(const struct precond_ctx *ctx,
 	char err[1024];
 	int code;
 
-	sink_init(sink, -1, job->name, "requirement", false, 0, OUTPUT_LINES,
-	    false);
+	sink_init(
+	    sink, -1, job->name, "requirement", false, 0, OUTPUT_LINES, false);
 	if (spawn_start(&sr, &c, &code, err, sizeof err) < 0)
-		precond_set(res, PRECOND_ERROR, "command %s: %s", cmd_name(req),
-		    err);
+		precond_set(
+		    res, PRECOND_ERROR, "command %s: %s", cmd_name(req), err);
 	else if (supervise(&c, &so, sink, &o) < 0)
 		precond_set(res, PRECOND_ERROR,
 		    "command %s: supervision failed: %s", cmd_name(req),

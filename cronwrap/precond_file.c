@@ -16,17 +16,17 @@
 /* Expands the pattern on the window end (the run's start without a
  * window).  Returns 0, or -1 when the result does not fit. */
 static int
-file_expand(const struct precond_ctx *ctx, const char *pattern, char *path,
-    size_t len)
+file_expand(
+    const struct precond_ctx *ctx, const char *pattern, char *path, size_t len)
 {
 	time_t at = ctx->has_window ? ctx->window_end : (time_t)ctx->run_start;
 	struct tm tm;
 
 	if (gmtime_r(&at, &tm) == NULL)
 		return -1;
-	/* The pattern is the user's, from the job file, by design.
-	 * strftime() also returns 0 for an empty result, which an empty
-	 * pattern alone gives: config refuses an empty path. */
+		/* The pattern is the user's, from the job file, by design.
+		 * strftime() also returns 0 for an empty result, which an empty
+		 * pattern alone gives: config refuses an empty path. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	if (strftime(path, len, pattern, &tm) == 0)
@@ -46,10 +46,11 @@ file_judge(const struct precond_ctx *ctx, const struct requirement *req,
 	iso8601_utc(sb->st_mtime, m, sizeof m);
 	iso8601_utc(ctx->window_start, w, sizeof w);
 	if (S_ISDIR(sb->st_mode))
-		precond_set(res, PRECOND_UNMET, "file %s: is a directory", path);
+		precond_set(
+		    res, PRECOND_UNMET, "file %s: is a directory", path);
 	else if (!S_ISREG(sb->st_mode))
-		precond_set(res, PRECOND_UNMET, "file %s: not a regular file",
-		    path);
+		precond_set(
+		    res, PRECOND_UNMET, "file %s: not a regular file", path);
 	else if (req->min_size > 0 && size < req->min_size)
 		precond_set(res, PRECOND_UNMET,
 		    "file %s: %lld bytes, less than min_size %lld", path, size,
@@ -66,8 +67,8 @@ file_judge(const struct precond_ctx *ctx, const struct requirement *req,
 		    "file %s: modified %s, before the window start %s", path, m,
 		    w);
 	else
-		precond_set(res, PRECOND_MET, "file %s: %lld bytes, modified %s",
-		    path, size, m);
+		precond_set(res, PRECOND_MET,
+		    "file %s: %lld bytes, modified %s", path, size, m);
 }
 
 void
@@ -86,8 +87,8 @@ precond_file(const struct precond_ctx *ctx, const struct requirement *req,
 	}
 	if (stat(path, &sb) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			precond_set(res, PRECOND_UNMET, "file %s: missing",
-			    path);
+			precond_set(
+			    res, PRECOND_UNMET, "file %s: missing", path);
 		else
 			precond_set(res, PRECOND_ERROR, "file %s: %s", path,
 			    strerror(errno));

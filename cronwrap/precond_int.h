@@ -34,7 +34,7 @@ void precond_detail(struct precond_result *res, const char *detail);
 struct precond_match {
 	const char *needle; /* not owned */
 	size_t nlen;
-	char *buf;  /* the last nlen - 1 bytes seen, then the next ones */
+	char *buf; /* the last nlen - 1 bytes seen, then the next ones */
 	size_t blen;
 	bool found;
 };

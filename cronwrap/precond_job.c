@@ -29,8 +29,8 @@ ts(double t, char *buf, size_t len)
 /* How a run went, for "latest run ...": "failed (exit 1), ended T",
  * "started T, still running". */
 static void
-run_text(const struct precond_ctx *ctx, const struct run_record *r,
-    struct strbuf *b)
+run_text(
+    const struct precond_ctx *ctx, const struct run_record *r, struct strbuf *b)
 {
 	char t[32];
 
@@ -40,8 +40,9 @@ run_text(const struct precond_ctx *ctx, const struct run_record *r,
 			strbuf_printf(b, "started %s, still running",
 			    ts(r->start, t, sizeof t));
 		else
-			strbuf_printf(b, "started %s, crashed (its runner is "
-					 "gone)",
+			strbuf_printf(b,
+			    "started %s, crashed (its runner is "
+			    "gone)",
 			    ts(r->start, t, sizeof t));
 		return;
 	case RS_SUCCEEDED:
@@ -93,10 +94,10 @@ add_newer(const struct precond_ctx *ctx, const char *job,
 	struct run_record r;
 	int found;
 
-	found = state_run_latest(ctx->st, job, MASK_ACTIVE,
-	    after != NULL ? after->start : 0, &r);
-	if (found == 1 && (after == NULL ||
-			      strcmp(r.run_id, after->run_id) != 0)) {
+	found = state_run_latest(
+	    ctx->st, job, MASK_ACTIVE, after != NULL ? after->start : 0, &r);
+	if (found == 1 &&
+	    (after == NULL || strcmp(r.run_id, after->run_id) != 0)) {
 		strbuf_adds(b, "; latest run ");
 		run_text(ctx, &r, b);
 	}
@@ -129,25 +130,42 @@ job_last(const struct precond_ctx *ctx, const struct requirement *req,
 	job_verdict(ctx, req, res, v, &b, found < 0);
 }
 
-/* Why the latest success does not do for this window. */
+/* Why the latest success (NULL: none) does not do for this window. */
 static void
 window_miss(const struct run_record *last, time_t end, struct strbuf *b)
 {
 	char t[32], s[32], e[32], w[32];
 
+	ts((double)end, w, sizeof w);
+	if (last == NULL) {
+		strbuf_printf(b, "no successful run covers %s", w);
+		return;
+	}
 	ts(last->end, t, sizeof t);
-	ts(end, w, sizeof w);
 	if (!last->has_window) {
-		strbuf_printf(b, "last success ended %s without a window, so "
-				 "it covers no window (for such a job, use "
-				 "succeeded = \"last\" or within)",
+		strbuf_printf(b,
+		    "last success ended %s without a window, so it covers no "
+		    "window (for such a job, use succeeded = \"last\" or "
+		    "within)",
 		    t);
 		return;
 	}
-	strbuf_printf(b, "last success ended %s, its window %s/%s does not "
-			 "cover %s",
+	strbuf_printf(b,
+	    "last success ended %s, its window %s/%s does not "
+	    "cover %s",
 	    t, ts((double)last->window_start, s, sizeof s),
 	    ts((double)last->window_end, e, sizeof e), w);
+}
+
+/* The success that covers this run's window. */
+static void
+window_hit(const struct run_record *r, struct strbuf *b)
+{
+	char s[32], e[32], t[32];
+
+	strbuf_printf(b, "run %s succeeded for window %s/%s, ended %s",
+	    r->run_id, ts((double)r->window_start, s, sizeof s),
+	    ts((double)r->window_end, e, sizeof e), ts(r->end, t, sizeof t));
 }
 
 /* succeeded = "window": a success whose window covers this run's end. */
@@ -157,16 +175,12 @@ job_window(const struct precond_ctx *ctx, const struct requirement *req,
 {
 	struct strbuf b = STRBUF_INIT;
 	struct run_record r, last;
-	char s[32], e[32], t[32];
 	int found, failed = 0;
 
 	strbuf_printf(&b, "job %s: ", req->job);
 	found = state_run_covering(ctx->st, req->job, ctx->window_end, &r);
 	if (found == 1) {
-		strbuf_printf(&b, "run %s succeeded for window %s/%s, ended %s",
-		    r.run_id, ts((double)r.window_start, s, sizeof s),
-		    ts((double)r.window_end, e, sizeof e),
-		    ts(r.end, t, sizeof t));
+		window_hit(&r, &b);
 		run_record_free(&r);
 		job_verdict(ctx, req, res, PRECOND_MET, &b, false);
 		return;
@@ -174,14 +188,12 @@ job_window(const struct precond_ctx *ctx, const struct requirement *req,
 	if (found == 0) {
 		found = state_run_latest(
 		    ctx->st, req->job, 1u << RS_SUCCEEDED, 0, &last);
-		if (found == 0)
-			strbuf_printf(&b, "no successful run covers %s",
-			    ts((double)ctx->window_end, t, sizeof t));
-		else if (found == 1)
-			window_miss(&last, ctx->window_end, &b);
-		if (found >= 0)
+		if (found >= 0) {
+			window_miss(
+			    found == 1 ? &last : NULL, ctx->window_end, &b);
 			failed = add_newer(
 			    ctx, req->job, found == 1 ? &last : NULL, &b);
+		}
 		run_record_free(&last);
 	}
 	job_verdict(ctx, req, res, PRECOND_UNMET, &b, found < 0 || failed < 0);
@@ -231,8 +243,10 @@ precond_job(const struct precond_ctx *ctx, const struct requirement *req,
 	else if (req->succeeded == SUCC_LAST)
 		job_last(ctx, req, NULL, res);
 	else if (!ctx->has_window)
-		job_last(ctx, req, "this run has no window: its latest run "
-				   "counts", res);
+		job_last(ctx, req,
+		    "this run has no window: its latest run "
+		    "counts",
+		    res);
 	else
 		job_window(ctx, req, res);
 }

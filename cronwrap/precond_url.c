@@ -50,14 +50,15 @@ match_keep(struct precond_match *m, const char *data, size_t len, size_t head)
 bool
 precond_match_feed(struct precond_match *m, const char *data, size_t len)
 {
-	size_t k, head = 0;
+	size_t head = 0;
 
 	if (m->found || len == 0)
 		return m->found;
 	if (m->nlen > 1) {
 		/* A match across the boundary starts in the kept tail and
 		 * ends in the first nlen - 1 bytes of data. */
-		k = m->nlen - 1;
+		size_t k = m->nlen - 1;
+
 		head = len < k ? len : k;
 		memcpy(m->buf + m->blen, data, head);
 		if (memmem(m->buf, m->blen + head, m->needle, m->nlen) != NULL)
@@ -80,7 +81,7 @@ precond_match_free(struct precond_match *m)
 struct fetch {
 	struct precond_match match;
 	bool want_body; /* contains is set */
-	bool known;	/* the transfer was stopped: the answer is known */
+	bool known;     /* the transfer was stopped: the answer is known */
 };
 
 static size_t
@@ -117,8 +118,8 @@ url_masked(const char *url)
 }
 
 static CURLcode
-fetch_setup(CURL *h, const struct requirement *req, struct fetch *f,
-    char *errbuf)
+fetch_setup(
+    CURL *h, const struct requirement *req, struct fetch *f, char *errbuf)
 {
 	CURLcode rc = CURLE_OK;
 
@@ -151,9 +152,9 @@ static bool
 local_problem(CURLcode rc)
 {
 	return rc == CURLE_FAILED_INIT || rc == CURLE_URL_MALFORMAT ||
-	    rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_OUT_OF_MEMORY ||
-	    rc == CURLE_NOT_BUILT_IN || rc == CURLE_BAD_FUNCTION_ARGUMENT ||
-	    rc == CURLE_UNKNOWN_OPTION;
+	       rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_OUT_OF_MEMORY ||
+	       rc == CURLE_NOT_BUILT_IN || rc == CURLE_BAD_FUNCTION_ARGUMENT ||
+	       rc == CURLE_UNKNOWN_OPTION;
 }
 
 static void
@@ -170,12 +171,12 @@ fetch_judge(const struct requirement *req, const char *url, CURLcode rc,
 		precond_set(res, PRECOND_UNMET, "url %s: HTTP %ld", url, code);
 	else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		duration_format(req->timeout, d, sizeof d);
-		precond_set(res, PRECOND_UNMET, "url %s: no answer within %s",
-		    url, d);
+		precond_set(
+		    res, PRECOND_UNMET, "url %s: no answer within %s", url, d);
 	} else if (rc != CURLE_OK) {
 		/* curl's own words, which may hold timings, are the detail. */
-		precond_set(res, local_problem(rc) ? PRECOND_ERROR
-						   : PRECOND_UNMET,
+		precond_set(res,
+		    local_problem(rc) ? PRECOND_ERROR : PRECOND_UNMET,
 		    "url %s: %s", url, curl_easy_strerror(rc));
 		precond_detail(res, errbuf);
 	} else if (f->want_body && !f->match.found)
@@ -183,8 +184,9 @@ fetch_judge(const struct requirement *req, const char *url, CURLcode rc,
 		    "url %s: HTTP %ld, but the body does not contain \"%s\"",
 		    url, code, req->contains);
 	else if (f->want_body)
-		precond_set(res, PRECOND_MET, "url %s: HTTP %ld, contains \"%s\"",
-		    url, code, req->contains);
+		precond_set(res, PRECOND_MET,
+		    "url %s: HTTP %ld, contains \"%s\"", url, code,
+		    req->contains);
 	else
 		precond_set(res, PRECOND_MET, "url %s: HTTP %ld", url, code);
 }

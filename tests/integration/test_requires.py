@@ -35,13 +35,14 @@ def history(project, job):
     return json.loads(p.stdout)
 
 
-def export_job(project, marker, requires, unmet="fail", extra=""):
+def export_job(project, marker, requires, unmet="fail", extra="",
+               unmet_timeout="3s"):
     """The downstream job: touches marker when (and only when) it runs."""
     return project.write_job("export", (
         'shell = "touch %s";\n'
         'requires = ( %s );\n'
-        'unmet = "%s"; unmet_poll = "1s"; unmet_timeout = "3s";\n'
-        '%s') % (marker, requires, unmet, extra))
+        'unmet = "%s"; unmet_poll = "1s"; unmet_timeout = "%s";\n'
+        '%s') % (marker, requires, unmet, unmet_timeout, extra))
 
 
 def free_port():
@@ -123,7 +124,7 @@ def test_upstream_success_while_waiting_lets_it_run(project, tmp_path):
     marker = tmp_path / "exported"
     project.write_job("load", 'shell = "true";\n')
     export_job(project, marker, '{ job = "load"; succeeded = "window"; }',
-               unmet="wait", extra='unmet_timeout = "30s";\n')
+               unmet="wait", unmet_timeout="30s")
     # The previous window's success does not do.
     project.run("run", "load", "--window",
                 "2026-11-21T04:30:00Z/2026-11-22T04:30:00Z", check=0)
@@ -298,7 +299,7 @@ def test_url_requirement_server_errors(project, tmp_path, http):
 def test_waiting_run_holds_the_lock(project, tmp_path):
     marker = tmp_path / "exported"
     export_job(project, marker, '{ file = "%s/flag"; }' % tmp_path,
-               unmet="wait", extra='unmet_timeout = "5s";\n')
+               unmet="wait", unmet_timeout="5s")
     first = project.popen("run", "export")
     assert wait_for(lambda: [r["status"] for r in history(
         project, "export")] == ["running"])
@@ -323,7 +324,7 @@ def test_verdict_logged_once_per_change(project, tmp_path, syslog_run):
     marker = tmp_path / "exported"
     flag = tmp_path / "flag"
     export_job(project, marker, '{ file = "%s"; }' % flag, unmet="wait",
-               extra='unmet_timeout = "30s";\n')
+               unmet_timeout="30s")
     # The flag appears after about three polls.
     timer = threading.Timer(2.5, flag.write_text, ["ok\n"])
     timer.start()
@@ -343,7 +344,7 @@ def test_wait_logs_a_steady_verdict_once(project, tmp_path, syslog_run):
     marker = tmp_path / "exported"
     flag = tmp_path / "flag"
     export_job(project, marker, '{ file = "%s"; }' % flag, unmet="wait",
-               extra='unmet_timeout = "4s";\n')
+               unmet_timeout="4s")
     r = syslog_run([CRONWRAP, "run", "export"], project.env())
     assert r.status == 69
     events, notes = mentions(r, "%s: missing" % flag)
@@ -379,7 +380,7 @@ def test_dry_run_reports_each_verdict(project, tmp_path, http):
         '{ file = "%s"; },' % flag,
         '{ command = [ "/bin/sh", "-c", "echo not yet; exit 1" ]; },',
         '{ url = "%s/ready.txt"; contains = "READY"; }' % http["ok"],
-    ]), unmet="wait", extra='unmet_timeout = "1h";\n')
+    ]), unmet="wait", unmet_timeout="1h")
     # Evaluated once, without waiting for the hour.
     p = project.run("run", "export", "--dry-run", "--window", WINDOW,
                     timeout=30)

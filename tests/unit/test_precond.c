@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,7 +37,7 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-#define W_END 1795408200   /* 2026-11-23T04:30:00Z */
+#define W_END 1795408200 /* 2026-11-23T04:30:00Z */
 #define W_START (W_END - 86400)
 #define DAY 86400
 
@@ -172,8 +172,9 @@ expect(struct fx *f, enum precond_verdict v, const char *reason)
 	const struct precond_result *r = eval1(f);
 
 	if (r->verdict != v || strcmp(r->reason, reason) != 0)
-		fail_msg("got %s: %s\nwant %s: %s", precond_verdict_name(r->verdict),
-		    r->reason, precond_verdict_name(v), reason);
+		fail_msg("got %s: %s\nwant %s: %s",
+		    precond_verdict_name(r->verdict), r->reason,
+		    precond_verdict_name(v), reason);
 	assert_int_equal(f->ev.unmet, v == PRECOND_MET ? 0 : 1);
 	assert_true(precond_met(&f->ev) == (v == PRECOND_MET));
 }
@@ -249,8 +250,8 @@ test_job_window_not_covered(void **state)
 	expect(f, PRECOND_UNMET,
 	    "job load: no successful run covers 2026-11-23T04:30:00Z");
 	/* Yesterday's window succeeded: not this one. */
-	add_run(f, "load", W_START - 3600, RS_SUCCEEDED, 0, true,
-	    W_START - DAY, W_START);
+	add_run(f, "load", W_START - 3600, RS_SUCCEEDED, 0, true, W_START - DAY,
+	    W_START);
 	expect(f, PRECOND_UNMET,
 	    "job load: last success ended 2026-11-22T03:30:10Z, its window "
 	    "2026-11-21T04:30:00Z/2026-11-22T04:30:00Z does not cover "
@@ -392,7 +393,8 @@ test_job_within(void **state)
 	expect_prefix(f, PRECOND_UNMET, "job dim: last success ended ");
 	assert_non_null(strstr(f->ev.res[0].reason, ", more than 1d00h ago"));
 	add_run(f, "dim", now - DAY / 2, RS_FAILED, 1, false, 0, 0);
-	assert_non_null(strstr(eval1(f)->reason, "; latest run failed (exit 1)"));
+	assert_non_null(
+	    strstr(eval1(f)->reason, "; latest run failed (exit 1)"));
 	add_run(f, "dim", now - 3600, RS_SUCCEEDED, 0, false, 0, 0);
 	expect_prefix(f, PRECOND_MET, "job dim: succeeded, ended ");
 	assert_non_null(strstr(f->ev.res[0].reason, " (within 1d00h)"));
@@ -414,9 +416,9 @@ test_job_without_state(void **state)
 static void
 set_mtime(const char *path, time_t t)
 {
-	struct timeval tv[2] = {{t, 0}, {t, 0}};
+	struct timespec ts[2] = {{t, 0}, {t, 0}};
 
-	if (utimes(path, tv) < 0)
+	if (utimensat(AT_FDCWD, path, ts, 0) < 0)
 		fail_msg("utimes %s: %s", path, strerror(errno));
 }
 
@@ -437,8 +439,8 @@ test_file(void **state)
 	free(want);
 	free(unit_write(f->dir, "ready/2026-11-23.flag", "ok\n"));
 	set_mtime(path, W_END - 60);
-	want = xasprintf("file %s: 3 bytes, modified 2026-11-23T04:29:00Z",
-	    path);
+	want =
+	    xasprintf("file %s: 3 bytes, modified 2026-11-23T04:29:00Z", path);
 	expect(f, PRECOND_MET, want);
 	free(want);
 	r->min_size = 4;
@@ -460,7 +462,7 @@ test_file_newer_than_window(void **state)
 	r->newer_than_window = true;
 	set_mtime(path, W_START - 1);
 	want = xasprintf("file %s: modified 2026-11-22T04:29:59Z, before the "
-			 "window start 2026-11-22T04:30:00Z",
+	                 "window start 2026-11-22T04:30:00Z",
 	    path);
 	expect(f, PRECOND_UNMET, want);
 	free(want);
@@ -469,7 +471,7 @@ test_file_newer_than_window(void **state)
 	assert_int_equal(eval1(f)->verdict, PRECOND_MET);
 	f->ctx.has_window = false;
 	want = xasprintf("file %s: newer_than = \"window\" needs a window, and "
-			 "this run has none",
+	                 "this run has none",
 	    path);
 	expect(f, PRECOND_ERROR, want);
 	free(want);
@@ -555,8 +557,8 @@ static void
 test_command_environment(void **state)
 {
 	struct fx *f = *state;
-	char *cmd = xasprintf("test \"$FOO\" = bar && test \"$(pwd)\" = '%s'",
-	    f->dir);
+	char *cmd =
+	    xasprintf("test \"$FOO\" = bar && test \"$(pwd)\" = '%s'", f->dir);
 
 	req_command(f, 10, cmd);
 	expect(f, PRECOND_MET, "command sh: exit 0");
@@ -616,8 +618,8 @@ test_command_timeout_kills_group(void **state)
 	char *pidfile = xasprintf("%s/bg.pid", f->dir);
 	char *esc = xasprintf("%s/escaped.pid", f->dir);
 	char *cmd = xasprintf("sleep 30 & echo $! > %s; "
-			      "setsid sleep 31 & echo $! > %s; "
-			      "trap '' TERM; sleep 32",
+	                      "setsid sleep 31 & echo $! > %s; "
+	                      "trap '' TERM; sleep 32",
 	    pidfile, esc);
 
 	req_command(f, 0.3, cmd);
@@ -738,9 +740,9 @@ test_match(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		for (size_t piece = 1; piece <= 8; piece++)
 			if (match_in_pieces(cases[i].text, cases[i].needle,
-				piece) != cases[i].found)
-				fail_msg("\"%s\" in \"%s\" by %zu", cases[i].needle,
-				    cases[i].text, piece);
+			        piece) != cases[i].found)
+				fail_msg("\"%s\" in \"%s\" by %zu",
+				    cases[i].needle, cases[i].text, piece);
 }
 
 /* --- url requirements, against real servers --- */
@@ -801,8 +803,8 @@ start_server(const char *const *args, int port)
 	}
 	strv_free(&argv);
 	for (int i = 0; i < 200; i++) {
-		struct sockaddr_in a = {.sin_family = AF_INET,
-		    .sin_port = htons((uint16_t)port)};
+		struct sockaddr_in a = {
+		    .sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		int ok;
 
@@ -811,7 +813,7 @@ start_server(const char *const *args, int port)
 		close(fd);
 		if (ok)
 			return pid;
-		usleep(50000);
+		nanosleep(&(struct timespec){0, 50000000}, NULL);
 	}
 	fail_msg("server %s on port %d did not start", args[1], port);
 	return -1;
@@ -834,14 +836,17 @@ setup_servers(void **state)
 	free(big);
 	srv.files_port = free_port();
 	snprintf(port, sizeof port, "%d", srv.files_port);
-	srv.files_pid = start_server((const char *const[]){"/usr/bin/python3", "-m",
-	    "http.server", "--bind", "127.0.0.1", "--directory", srv.dir, port,
-	    NULL}, srv.files_port);
+	srv.files_pid = start_server(
+	    (const char *const[]){"/usr/bin/python3", "-m", "http.server",
+	        "--bind", "127.0.0.1", "--directory", srv.dir, port, NULL},
+	    srv.files_port);
 	srv.busy_port = free_port();
 	snprintf(busy, sizeof busy, "%d", srv.busy_port);
-	srv.busy_pid = start_server((const char *const[]){"/usr/bin/python3",
-	    "tests/integration/servers/http_server.py", busy, srv.dir, "503",
-	    NULL}, srv.busy_port);
+	srv.busy_pid =
+	    start_server((const char *const[]){"/usr/bin/python3",
+	                     "tests/integration/servers/http_server.py", busy,
+	                     srv.dir, "503", NULL},
+	        srv.busy_port);
 	srv.refused_fd = bound_socket(&srv.refused_port, false);
 	srv.silent_fd = bound_socket(&srv.silent_port, true);
 	return 0;
@@ -876,8 +881,8 @@ static void
 expect_url(struct fx *f, int port, const char *path, const char *contains,
     enum precond_verdict v, const char *tail)
 {
-	char *want = xasprintf("url http://127.0.0.1:%d%s: %s", port, path,
-	    tail);
+	char *want =
+	    xasprintf("url http://127.0.0.1:%d%s: %s", port, path, tail);
 
 	job_free_requires(&f->job);
 	req_url(f, port, path, contains);
@@ -893,8 +898,8 @@ test_url_status(void **state)
 
 	expect_url(f, p, "/ready.txt", NULL, PRECOND_MET, "HTTP 200");
 	expect_url(f, p, "/missing.txt", NULL, PRECOND_UNMET, "HTTP 404");
-	expect_url(f, srv.busy_port, "/health", NULL, PRECOND_UNMET,
-	    "HTTP 503");
+	expect_url(
+	    f, srv.busy_port, "/health", NULL, PRECOND_UNMET, "HTTP 503");
 	/* A redirect (a directory without its slash) is followed. */
 	expect_url(f, p, "/sub", "inside", PRECOND_MET,
 	    "HTTP 200, contains \"inside\"");
@@ -927,13 +932,14 @@ test_url_transport(void **state)
 
 	req_url(f, srv.refused_port, "/", NULL);
 	expect_prefix(f, PRECOND_UNMET, "url http://127.0.0.1:");
-	assert_non_null(strstr(f->ev.res[0].reason,
-	    "/: Couldn't connect to server"));
+	assert_non_null(
+	    strstr(f->ev.res[0].reason, "/: Couldn't connect to server"));
 	job_free_requires(&f->job);
 	req_url(f, srv.silent_port, "/", NULL);
 	f->job.requires[0].timeout = 0.5;
 	expect_prefix(f, PRECOND_UNMET, "url http://127.0.0.1:");
-	assert_non_null(strstr(f->ev.res[0].reason, "/: no answer within 0.5s"));
+	assert_non_null(
+	    strstr(f->ev.res[0].reason, "/: no answer within 0.5s"));
 	/* A URL that cannot be requested is an error of ours. */
 	job_free_requires(&f->job);
 	r = add_req(f, REQ_URL);
@@ -947,11 +953,11 @@ test_url_password_masked(void **state)
 	struct fx *f = *state;
 	struct requirement *r = add_req(f, REQ_URL);
 	char *want = xasprintf("url http://user:***@127.0.0.1:%d/ready.txt: "
-			       "HTTP 200",
+	                       "HTTP 200",
 	    srv.files_port);
 
-	r->url = xasprintf("http://user:s3cret@127.0.0.1:%d/ready.txt",
-	    srv.files_port);
+	r->url = xasprintf(
+	    "http://user:s3cret@127.0.0.1:%d/ready.txt", srv.files_port);
 	r->timeout = 5;
 	expect(f, PRECOND_MET, want);
 	free(want);
