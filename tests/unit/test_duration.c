@@ -213,6 +213,28 @@ test_format_short_buffer(void **state)
 	assert_int_equal(buf[4], 'X');
 }
 
+/* Any duration the parser accepts formats as days, never as a negative
+ * number of minutes (llround overflows past 2^63 seconds). */
+static void
+test_format_huge(void **state)
+{
+	static const char *const inputs[] = {"99999999999999999999d",
+	    "10000000000000000000", "123456789012345678901234567890h"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		char buf[64];
+		double v;
+
+		assert_int_equal(duration_parse(inputs[i], &v), 0);
+		duration_format(v, buf, sizeof buf);
+		if (buf[0] < '1' || buf[0] > '9' || strchr(buf, '-') != NULL ||
+		    strchr(buf, 'd') == NULL)
+			fail_msg("\"%s\" (%g s) formats as \"%s\"", inputs[i], v,
+			    buf);
+	}
+}
+
 /* What is formatted parses back to (about) the same duration. */
 static void
 test_format_parses_back(void **state)
@@ -245,6 +267,7 @@ main(void)
 	    cmocka_unit_test(test_overflow),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_format_short_buffer),
+	    cmocka_unit_test(test_format_huge),
 	    cmocka_unit_test(test_format_parses_back),
 	};
 

@@ -172,7 +172,7 @@ run_case(const struct env_case *c, const char *dir)
 	job.env.path = c->path != NULL ? xstrdup(c->path) : NULL;
 	set_pairs(&job.env.set, c->set, MAXV);
 	for (size_t i = 0; i < count(c->files, 4); i++) {
-		char name[16];
+		char name[32];
 
 		snprintf(name, sizeof name, "%zu.env", i);
 		strv_push_take(&job.env.files, unit_write(dir, name, c->files[i]));

@@ -44,6 +44,8 @@ static const struct envfile_case cases[] = {
     {"empty values", "A=\nB=\"\"\nC=''\n", {"A=", "B=", "C="}, {NULL}},
     {"bare value: trailing blanks trimmed, inner ones kept",
         "A=hello world  \t \nB=x \n", {"A=hello world", "B=x"}, {NULL}},
+    {"bare value: blanks before it trimmed too",
+        "A=  x y  \nB=\t1\nC= \n", {"A=x y", "B=1", "C="}, {NULL}},
     {"bare value keeps '#', '=' and quotes inside",
         "A=a#b\nB=k=v=w\nC=it's\nD=say \"hi\"\n",
         {"A=a#b", "B=k=v=w", "C=it's", "D=say \"hi\""}, {NULL}},

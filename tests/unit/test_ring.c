@@ -123,7 +123,7 @@ test_wrap_around(void **state)
 		ring_init(&r, cap);
 		for (int i = 1; i <= 50; i++) {
 			struct strbuf want = STRBUF_INIT;
-			char line[16];
+			char line[32];
 			char *got;
 			int first = i - (int)cap + 1;
 

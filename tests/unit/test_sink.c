@@ -184,7 +184,7 @@ lines_of(const char *data, size_t len, const size_t *cuts, size_t ncuts)
 	    (unsigned long long)s.lines, (unsigned long long)s.bytes);
 	free(joined);
 	sink_finish(&s);
-	return xstrdup(strbuf_str(&out));
+	return out.s;
 }
 
 /* A text of runs: "x4096 | y" is 4096 'x', a newline, a 'y'. */
@@ -388,6 +388,32 @@ test_log_format(void **state)
 	log_close(&l);
 }
 
+/* The wall clock can step back (NTP, a person): lines are stamped with
+ * the clock as it is, not with the last stamp until it catches up. */
+static void
+test_log_clock_steps_back(void **state)
+{
+	static const char want[] = "2025-11-24T16:00:10.250Z out later\n"
+				   "2025-11-24T16:00:00.250Z out stepped back\n"
+				   "2025-11-24T15:00:00.250Z out an hour back\n";
+	struct logfile l;
+	struct sink s;
+	char *text;
+
+	(void)state;
+	log_open(&l);
+	sink_open(&s, l.fd, 10);
+	sink_feed(&s, SINK_OUT, "later\n", 6, T0 + 10);
+	sink_feed(&s, SINK_OUT, "stepped back\n", 13, T0);
+	sink_feed(&s, SINK_OUT, "an hour back\n", 13, T0 - 3600);
+	sink_flush(&s);
+	text = unit_slurp(l.path, NULL);
+	assert_string_equal(text, want);
+	free(text);
+	sink_finish(&s);
+	log_close(&l);
+}
+
 /* More output than the write buffer holds reaches the file whole. */
 static void
 test_big_output(void **state)
@@ -506,6 +532,7 @@ main(void)
 	    cmocka_unit_test(test_byte_by_byte),
 	    cmocka_unit_test(test_binary_in_log),
 	    cmocka_unit_test(test_log_format),
+	    cmocka_unit_test(test_log_clock_steps_back),
 	    cmocka_unit_test(test_big_output),
 	    cmocka_unit_test(test_log_write_error),
 	    cmocka_unit_test(test_tail),
