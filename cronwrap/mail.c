@@ -17,10 +17,11 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-/* RFC 5322 wants lines of at most 78 characters; encoded words at most
- * 75.  45 bytes of UTF-8 make 60 characters of base64. */
+/* RFC 5322 wants lines of at most 78 characters, RFC 2047 encoded words
+ * of at most 75 on lines of at most 76: 39 bytes of UTF-8 make 52
+ * characters of base64, a 64-character word, 73 after "Subject: ". */
 #define LINE_MAX_SOFT 78
-#define EW_CHUNK 45
+#define EW_CHUNK 39
 #define QP_LINE 76
 
 void
