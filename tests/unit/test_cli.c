@@ -188,15 +188,16 @@ static void
 test_iso8601_parse_strict(void **state)
 {
 	(void)state;
-	check_instants(bad_instants, sizeof bad_instants / sizeof bad_instants[0]);
+	check_instants(
+	    bad_instants, sizeof bad_instants / sizeof bad_instants[0]);
 }
 
 /* What is written is read back. */
 static void
 test_iso8601_round_trip(void **state)
 {
-	static const time_t times[] = {0, 951782400, DAY, DAY + 4 * H + 59,
-	    2147483647, 4102444800};
+	static const time_t times[] = {
+	    0, 951782400, DAY, DAY + 4 * H + 59, 2147483647, 4102444800};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
@@ -231,8 +232,7 @@ static const struct window_case windows[] = {
         DAY + 28 * H + 30 * M},
     {"2026-11-23/2026-11-24", true, DAY, DAY + 24 * H},
     {"2026-11-23/2026-11-23T00:00:01Z", true, DAY, DAY + 1},
-    {"2026-11-23T01:00:00+01:00/2026-11-23T00:00:00-01:00", true, DAY,
-        DAY + H},
+    {"2026-11-23T01:00:00+01:00/2026-11-23T00:00:00-01:00", true, DAY, DAY + H},
     {"2026-11-23T05:30:00+01:00/2026-11-23T09:30:00Z", true,
         DAY + 4 * H + 30 * M, DAY + 9 * H + 30 * M},
     /* START >= END. */

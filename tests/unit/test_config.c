@@ -25,8 +25,8 @@
 #define MAXD 6
 
 struct fixture {
-	char *dir;	/* scratch directory, holds cronwrap.conf */
-	char *gpath;	/* its global file */
+	char *dir;   /* scratch directory, holds cronwrap.conf */
+	char *gpath; /* its global file */
 	struct global g;
 	bool have_g;
 };
@@ -97,7 +97,7 @@ check_diag(const struct fixture *f, const char *what, const char *job,
 		bool prefix = len > 3 && strcmp(exp + len - 3, "...") == 0;
 
 		if (prefix ? strncmp(got, exp, len - 3) != 0
-			   : strcmp(got, exp) != 0)
+		           : strcmp(got, exp) != 0)
 			fail_msg("%s: diagnostic %zu:\n  got:  %s\n  want: %s",
 			    what, i, got, exp);
 		free(exp);
@@ -185,11 +185,11 @@ test_merge(void **state)
 	assert_null(job.command.v[2]);
 
 	/* Top-level keys: the job < defaults < built-in. */
-	assert_true(job.timeout == 1800);     /* defaults */
-	assert_true(job.kill_after == 30);    /* built-in */
+	assert_true(job.timeout == 1800);  /* defaults */
+	assert_true(job.kill_after == 30); /* built-in */
 	assert_int_equal(job.concurrency, CONC_WAIT);
 	assert_true(job.wait_timeout == 3600);
-	want = expand(f, NULL, "@D/work");    /* against cronwrap.conf */
+	want = expand(f, NULL, "@D/work"); /* against cronwrap.conf */
 	assert_string_equal(job.workdir, want);
 	free(want);
 
@@ -223,10 +223,10 @@ test_merge(void **state)
 	/* mail: global < defaults < job, per key; a list replaces. */
 	assert_int_equal(job.mail.to.n, 1);
 	assert_string_equal(job.mail.to.v[0], "defaults@example.com");
-	assert_string_equal(job.mail.from, "cw@host");	   /* global */
-	assert_int_equal(job.mail.after_failures, 2);	   /* global */
-	assert_true(job.mail.repeat_every == 7200);	   /* defaults */
-	assert_int_equal(job.mail.tail_lines, 5);	   /* job */
+	assert_string_equal(job.mail.from, "cw@host");          /* global */
+	assert_int_equal(job.mail.after_failures, 2);           /* global */
+	assert_true(job.mail.repeat_every == 7200);             /* defaults */
+	assert_int_equal(job.mail.tail_lines, 5);               /* job */
 	assert_string_equal(job.mail.smtp_server, "localhost"); /* built-in */
 	assert_int_equal(job.mail.smtp_port, 25);
 
@@ -290,7 +290,8 @@ test_include(void **state)
 	struct job job;
 	char *want;
 	static const char *const want_err[] = {
-	    "@D/jobs.d/../inc/more.conf:2: timeout: bad duration \"never\" (write 90, "
+	    "@D/jobs.d/../inc/more.conf:2: timeout: bad duration \"never\" "
+	    "(write 90, "
 	    "90s, 15m, 2h or 1d)",
 	    NULL};
 
@@ -298,8 +299,10 @@ test_include(void **state)
 	    "defaults = {\n  workdir = \"w\";\n};\n"));
 	free(unit_write(f->dir, "inc/more.conf",
 	    "description = \"x\";\ntimeout = \"never\";\n"));
-	assert_int_equal(load_global(f,
-	    "jobs_dir = \"jobs.d\";\n@include \"inc/defaults.conf\"\n", &d), 0);
+	assert_int_equal(
+	    load_global(f,
+	        "jobs_dir = \"jobs.d\";\n@include \"inc/defaults.conf\"\n", &d),
+	    0);
 	write_job(f, "inc", "command = [ \"/bin/true\" ];\n");
 	if (config_load_job(&f->g, "inc", &job, &d) != 0)
 		fail_msg("load: %s", d.msgs.v[0]);
@@ -363,17 +366,16 @@ static const struct err_case job_errors[] = {
     {"wrong type in a command list",
         "command = [ \"/bin/echo\",\n  \"a\" ];\nshell = 4;\n",
         {"@J:3: shell: expected a string, got an integer"}},
-    {"a command string instead of a list",
-        "command = \"/bin/true\";\n",
+    {"a command string instead of a list", "command = \"/bin/true\";\n",
         {"@J:1: command: expected a list such as [ \"/bin/prog\", \"arg\" ] "
          "(or use shell = \"...\")",
             "@J: no command: set command, shell or steps"}},
     {"a number out of range",
-        "command = [ \"/bin/true\" ];\nnice = 40;\nretry = { attempts = 0; };\n",
+        "command = [ \"/bin/true\" ];\nnice = 40;\nretry = { attempts = 0; "
+        "};\n",
         {"@J:2: nice: 40 is out of range -20..19",
             "@J:3: retry.attempts: must be at least 1"}},
-    {"bad duration",
-        "command = [ \"/bin/true\" ];\ntimeout = \"5x\";\n",
+    {"bad duration", "command = [ \"/bin/true\" ];\ntimeout = \"5x\";\n",
         {"@J:2: timeout: bad duration \"5x\" (write 90, 90s, 15m, 2h or 1d)"}},
     {"bad duration in a group, and a negative one",
         "command = [ \"/bin/true\" ];\nretry = { delay = \"soon\"; };\n"
@@ -384,8 +386,7 @@ static const struct err_case job_errors[] = {
     {"command and shell both set",
         "command = [ \"/bin/true\" ];\n\nshell = \"true\";\n",
         {"@J:3: set only one of command, shell and steps"}},
-    {"no command",
-        "description = \"nothing to do\";\ntimeout = \"1h\";\n",
+    {"no command", "description = \"nothing to do\";\ntimeout = \"1h\";\n",
         {"@J: no command: set command, shell or steps"}},
     {"empty command list", "command = [ ];\n",
         {"@J:1: command: the command is empty",
@@ -404,8 +405,7 @@ static const struct err_case job_errors[] = {
         "kill_after = ;\n",
         {"@J:3: syntax error"}},
     {"libconfig syntax error: unterminated list",
-        "command = [ \"/bin/true\";\n",
-        {"@J:1: syntax error"}},
+        "command = [ \"/bin/true\";\n", {"@J:1: syntax error"}},
     {"every problem at once, in file order",
         "description = 1;\ncommand = [ \"/bin/true\" ];\n"
         "timeout = \"x\";\nfoo = 2;\nretry = { bar = 1; };\n",
@@ -448,7 +448,8 @@ test_job_name_and_file(void **state)
 	static const char *const bad_name[] = {
 	    "../x: not a valid job name", NULL};
 	static const char *const missing[] = {
-	    "@D/jobs.d/nope.conf: no such job (No such file or directory)", NULL};
+	    "@D/jobs.d/nope.conf: no such job (No such file or directory)",
+	    NULL};
 
 	assert_int_equal(load_global(f, "jobs_dir = \"jobs.d\";\n", &d), 0);
 	assert_int_equal(config_load_job(&f->g, "../x", &job, &d), -1);
@@ -487,15 +488,15 @@ static const struct err_case global_errors[] = {
         "defaults = { concurrency = \"never\"; };\n",
         {"@G:1: defaults.concurrency: unknown value \"never\" (one of: skip, "
          "wait, replace, allow)"}},
-    {"mail", "mail = {\n  starttls = \"maybe\";\n  on = [ \"failure\", "
-             "\"oops\" ];\n  smtp_port = 0;\n};\n",
+    {"mail",
+        "mail = {\n  starttls = \"maybe\";\n  on = [ \"failure\", "
+        "\"oops\" ];\n  smtp_port = 0;\n};\n",
         {"@G:2: mail.starttls: unknown value \"maybe\" (one of: no, try, "
          "require)",
             "@G:3: mail.on: unknown event \"oops\" (one of: failure, "
             "timeout, precondition, crash, recovery)",
             "@G:4: mail.smtp_port: 0 is out of range 1..65535"}},
-    {"syntax error", "jobs_dir = \"jobs.d\"\n  = 5;\n",
-        {"@G:2: syntax error"}},
+    {"syntax error", "jobs_dir = \"jobs.d\"\n  = 5;\n", {"@G:2: syntax error"}},
 };
 
 static void
@@ -523,7 +524,7 @@ test_global_missing(void **state)
 	struct global g;
 	char *path = xasprintf("%s/none.conf", f->dir);
 	const char *want[] = {"@D/none.conf: cannot read: No such file or "
-			      "directory",
+	                      "directory",
 	    NULL};
 
 	assert_int_equal(config_load_global(path, &g, &d), -1);
@@ -544,16 +545,18 @@ test_job_from_text(void **state)
 	char *cwd = getcwd(NULL, 0);
 
 	assert_int_equal(load_global(f,
-	    "jobs_dir = \"jobs.d\";\n"
-	    "defaults = { timeout = \"30m\"; retry = { attempts = 4; }; };\n",
-	    &d), 0);
+	                     "jobs_dir = \"jobs.d\";\n"
+	                     "defaults = { timeout = \"30m\"; retry = { "
+	                     "attempts = 4; }; };\n",
+	                     &d),
+	    0);
 	strv_push(&argv, "/bin/echo");
 	strv_push(&argv, "hi there");
 	if (config_job_from_text(&f->g, "adhoc",
-		"kill_after = 5; concurrency = \"wait\";\n"
-		"retry = { delay = \"2m\"; };\n"
-		"env = { set = { A = \"1\"; }; };\n",
-		&argv, &job, &d) != 0)
+	        "kill_after = 5; concurrency = \"wait\";\n"
+	        "retry = { delay = \"2m\"; };\n"
+	        "env = { set = { A = \"1\"; }; };\n",
+	        &argv, &job, &d) != 0)
 		fail_msg("from text: %s", d.msgs.v[0]);
 	assert_string_equal(job.name, "adhoc");
 	assert_null(job.file);
@@ -597,17 +600,18 @@ test_job_from_text_errors(void **state)
 
 	assert_int_equal(load_global(f, "jobs_dir = \"jobs.d\";\n", &d), 0);
 	strv_push(&argv, "/bin/true");
-	for (size_t i = 0; i < sizeof text_errors / sizeof text_errors[0]; i++) {
+	for (size_t i = 0; i < sizeof text_errors / sizeof text_errors[0];
+	     i++) {
 		struct diag td = DIAG_INIT;
 		struct job job;
 
 		if (config_job_from_text(&f->g, "adhoc", text_errors[i].text,
-			&argv, &job, &td) == 0) {
+		        &argv, &job, &td) == 0) {
 			job_free(&job);
 			fail_msg("\"%s\" accepted", text_errors[i].text);
 		}
-		check_diag(f, text_errors[i].text, NULL, &td,
-		    text_errors[i].want);
+		check_diag(
+		    f, text_errors[i].text, NULL, &td, text_errors[i].want);
 		diag_free(&td);
 	}
 	strv_free(&argv);
@@ -617,8 +621,8 @@ test_job_from_text_errors(void **state)
 static void
 test_valid_names(void **state)
 {
-	static const char *const good[] = {"a", "nightly-export", "db.backup",
-	    "x_1", "A9", NULL};
+	static const char *const good[] = {
+	    "a", "nightly-export", "db.backup", "x_1", "A9", NULL};
 	static const char *const bad[] = {"", ".hidden", "..", "a/b", "../x",
 	    "a b", "tab\t", "é", "a:b", NULL};
 	char long_name[200];

@@ -94,7 +94,8 @@ test_accepted(void **state)
 		if (duration_parse(c->s, &v) != 0)
 			fail_msg("\"%s\" refused", c->s);
 		if (v != c->seconds)
-			fail_msg("\"%s\": %g s, want %g s", c->s, v, c->seconds);
+			fail_msg(
+			    "\"%s\": %g s, want %g s", c->s, v, c->seconds);
 	}
 }
 
@@ -127,8 +128,8 @@ static void
 test_rejected_strtod_forms(void **state)
 {
 	(void)state;
-	check_rejected(rejects_strtod,
-	    sizeof rejects_strtod / sizeof rejects_strtod[0]);
+	check_rejected(
+	    rejects_strtod, sizeof rejects_strtod / sizeof rejects_strtod[0]);
 }
 
 /* A number too large for a double, and one that only overflows once its
@@ -195,8 +196,8 @@ test_format(void **state)
 		memset(buf, 'X', sizeof buf);
 		duration_format(formats[i].seconds, buf, sizeof buf);
 		if (strcmp(buf, formats[i].want) != 0)
-			fail_msg("%g s: \"%s\", want \"%s\"", formats[i].seconds,
-			    buf, formats[i].want);
+			fail_msg("%g s: \"%s\", want \"%s\"",
+			    formats[i].seconds, buf, formats[i].want);
 	}
 }
 
@@ -230,8 +231,8 @@ test_format_huge(void **state)
 		duration_format(v, buf, sizeof buf);
 		if (buf[0] < '1' || buf[0] > '9' || strchr(buf, '-') != NULL ||
 		    strchr(buf, 'd') == NULL)
-			fail_msg("\"%s\" (%g s) formats as \"%s\"", inputs[i], v,
-			    buf);
+			fail_msg("\"%s\" (%g s) formats as \"%s\"", inputs[i],
+			    v, buf);
 	}
 }
 
@@ -239,8 +240,8 @@ test_format_huge(void **state)
 static void
 test_format_parses_back(void **state)
 {
-	static const double values[] = {0, 7, 59, 60, 61, 3599, 3600, 86400,
-	    90061};
+	static const double values[] = {
+	    0, 7, 59, 60, 61, 3599, 3600, 86400, 90061};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {

@@ -25,15 +25,15 @@
 struct env_case {
 	const char *what;
 	bool clear;
-	const char *path;	   /* env.path, NULL = none */
-	const char *set[MAXV];	   /* env.set, "K=V" */
-	const char *files[4];	   /* contents of env files */
-	const char *keep[MAXV];	   /* env.keep */
-	const char *caller[MAXV];  /* the caller's environment */
-	bool root;		   /* run as uid 0 */
-	bool window, dry_run;	   /* run vars beyond job/run id/attempt */
-	const char *params[4];	   /* --param, "K=V" */
-	const char *want[MAXV];	   /* the result, "K=V", in order */
+	const char *path;         /* env.path, NULL = none */
+	const char *set[MAXV];    /* env.set, "K=V" */
+	const char *files[4];     /* contents of env files */
+	const char *keep[MAXV];   /* env.keep */
+	const char *caller[MAXV]; /* the caller's environment */
+	bool root;                /* run as uid 0 */
+	bool window, dry_run;     /* run vars beyond job/run id/attempt */
+	const char *params[4];    /* --param, "K=V" */
+	const char *want[MAXV];   /* the result, "K=V", in order */
 };
 
 #define USER_VARS                                                              \
@@ -43,10 +43,10 @@ struct env_case {
 #define ROOT_PATH                                                              \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define RUN_VARS                                                               \
-	"CRONWRAP_JOB=nightly", "CRONWRAP_RUN_ID=01JD0000000000000000000000",    \
+	"CRONWRAP_JOB=nightly", "CRONWRAP_RUN_ID=01JD0000000000000000000000",  \
 	    "CRONWRAP_ATTEMPT=2"
 #define CALLER                                                                 \
-	"HOME=/caller", "USER=caller", "PATH=/caller/bin", "FOO=1",          \
+	"HOME=/caller", "USER=caller", "PATH=/caller/bin", "FOO=1",            \
 	    "FOOBAR=2", "LANG=de_DE.UTF-8", "EMPTY=", "TERM=xterm"
 
 static const struct env_case cases[] = {
@@ -54,10 +54,9 @@ static const struct env_case cases[] = {
         {NULL}, {NULL}, {CALLER, "CRONWRAP_JOB=outer"}, false, false, false,
         {NULL}, {USER_VARS, USER_PATH, RUN_VARS}},
     {"clear, run as root: root's PATH", true, NULL, {NULL}, {NULL}, {NULL},
-        {CALLER}, true, false, false, {NULL},
-        {ROOT_VARS, ROOT_PATH, RUN_VARS}},
-    {"clear: env.path", true, "/opt/bin:/bin", {NULL}, {NULL}, {NULL},
-        {CALLER}, false, false, false, {NULL},
+        {CALLER}, true, false, false, {NULL}, {ROOT_VARS, ROOT_PATH, RUN_VARS}},
+    {"clear: env.path", true, "/opt/bin:/bin", {NULL}, {NULL}, {NULL}, {CALLER},
+        false, false, false, {NULL},
         {USER_VARS, "PATH=/opt/bin:/bin", RUN_VARS}},
     {"clear: keep, then files, then set, in that order", true, NULL,
         {"LANG=C.UTF-8", "TZ=UTC", "A=from set"},
@@ -69,8 +68,8 @@ static const struct env_case cases[] = {
         {"FOO", "MISSING", "EMPTY", "FOOB", "OO"},
         {CALLER, "MALFORMED", "=nameless"}, false, false, false, {NULL},
         {USER_VARS, USER_PATH, "FOO=1", "EMPTY=", RUN_VARS}},
-    {"keep can bring the caller's PATH", true, NULL, {NULL}, {NULL},
-        {"PATH"}, {CALLER}, false, false, false, {NULL},
+    {"keep can bring the caller's PATH", true, NULL, {NULL}, {NULL}, {"PATH"},
+        {CALLER}, false, false, false, {NULL},
         {USER_VARS, "PATH=/caller/bin", RUN_VARS}},
     {"CRONWRAP_* cannot be set by env.set, files or keep", true, NULL,
         {"CRONWRAP_JOB=fake", "CRONWRAP_RUN_ID=fake", "CRONWRAP_EXTRA=x",
@@ -79,24 +78,22 @@ static const struct env_case cases[] = {
         {"CRONWRAP_PARAM_X", "CRONWRAP_RUN_DIR"},
         {CALLER, "CRONWRAP_PARAM_X=1", "CRONWRAP_RUN_DIR=/tmp"}, false, false,
         false, {NULL}, {USER_VARS, USER_PATH, "OK=1", RUN_VARS}},
-    {"no clear: the caller's environment is the base", false, NULL,
-        {"LANG=C"}, {NULL}, {NULL}, {CALLER}, false, false, false, {NULL},
+    {"no clear: the caller's environment is the base", false, NULL, {"LANG=C"},
+        {NULL}, {NULL}, {CALLER}, false, false, false, {NULL},
         {"HOME=/home/alice", "USER=alice", "PATH=/caller/bin", "FOO=1",
             "FOOBAR=2", "LANG=C", "EMPTY=", "TERM=xterm", "LOGNAME=alice",
             "SHELL=/bin/bash", RUN_VARS}},
-    {"no clear: env.path replaces the caller's", false, "/only", {NULL},
-        {NULL}, {NULL}, {"PATH=/caller/bin", "X=1"}, false, false, false,
-        {NULL},
+    {"no clear: env.path replaces the caller's", false, "/only", {NULL}, {NULL},
+        {NULL}, {"PATH=/caller/bin", "X=1"}, false, false, false, {NULL},
         {"PATH=/only", "X=1", USER_VARS, RUN_VARS}},
-    {"no clear, caller without PATH: the default", false, NULL, {NULL},
-        {NULL}, {NULL}, {"X=1"}, false, false, false, {NULL},
+    {"no clear, caller without PATH: the default", false, NULL, {NULL}, {NULL},
+        {NULL}, {"X=1"}, false, false, false, {NULL},
         {"X=1", USER_VARS, USER_PATH, RUN_VARS}},
     {"no clear: the caller's CRONWRAP_* go", false, NULL, {NULL}, {NULL},
         {NULL},
         {"CRONWRAP_JOB=outer", "CRONWRAP_PARAM_X=1", "X=1",
             "CRONWRAP_WINDOW_END=2000-01-01T00:00:00Z"},
-        false, false, false, {NULL},
-        {"X=1", USER_VARS, USER_PATH, RUN_VARS}},
+        false, false, false, {NULL}, {"X=1", USER_VARS, USER_PATH, RUN_VARS}},
     {"the run's facts: window, params, dry run", true, NULL, {NULL}, {NULL},
         {NULL}, {NULL}, false, true, true, {"DAY=2025-11-24", "x=a=b"},
         {USER_VARS, USER_PATH, RUN_VARS,
@@ -145,14 +142,14 @@ check_env(const char *what, const struct kv *env, const char *const *want)
 	size_t n = count(want, MAXV);
 
 	for (size_t i = 0; i < env->n || i < n; i++) {
-		char *got = i < env->n
-		    ? xasprintf("%s=%s", env->keys[i], env->values[i])
-		    : xstrdup("(none)");
+		char *got = i < env->n ? xasprintf("%s=%s", env->keys[i],
+		                             env->values[i])
+		                       : xstrdup("(none)");
 		const char *exp = i < n ? want[i] : "(none)";
 
 		if (strcmp(got, exp) != 0)
-			fail_msg("%s: variable %zu is \"%s\", want \"%s\"", what,
-			    i, got, exp);
+			fail_msg("%s: variable %zu is \"%s\", want \"%s\"",
+			    what, i, got, exp);
 		free(got);
 	}
 }
@@ -175,7 +172,8 @@ run_case(const struct env_case *c, const char *dir)
 		char name[32];
 
 		snprintf(name, sizeof name, "%zu.env", i);
-		strv_push_take(&job.env.files, unit_write(dir, name, c->files[i]));
+		strv_push_take(
+		    &job.env.files, unit_write(dir, name, c->files[i]));
 	}
 	for (size_t i = 0; i < count(c->keep, MAXV); i++)
 		strv_push(&job.env.keep, c->keep[i]);
@@ -273,8 +271,8 @@ test_env_file_errors(void **state)
 static void
 test_env_build_base(void **state)
 {
-	static const char *const want[] = {USER_VARS, USER_PATH, "FOO=1",
-	    "LANG=C", NULL};
+	static const char *const want[] = {
+	    USER_VARS, USER_PATH, "FOO=1", "LANG=C", NULL};
 	struct job job;
 	struct runas ru;
 	struct kv out = KV_INIT;
@@ -288,8 +286,7 @@ test_env_build_base(void **state)
 	strv_push(&job.env.keep, "FOO");
 	kv_set(&job.env.set, "LANG", "C");
 	runas_fill(&ru, false);
-	assert_int_equal(
-	    env_build_base(&job, &ru, caller.v, &out, &d), 0);
+	assert_int_equal(env_build_base(&job, &ru, caller.v, &out, &d), 0);
 	check_env("base", &out, want);
 	strv_free(&caller);
 	kv_free(&out);

@@ -22,7 +22,7 @@
 struct envfile_case {
 	const char *what;
 	const char *text;
-	const char *kv[MAXV];	/* "KEY=VALUE", in order */
+	const char *kv[MAXV];   /* "KEY=VALUE", in order */
 	const char *diag[MAXV]; /* messages, in order */
 };
 
@@ -33,8 +33,8 @@ static const struct envfile_case cases[] = {
         {"A=1", "B=two", "lower_case9=x"}, {NULL}},
     {"no newline at the end", "A=1\nB=2", {"A=1", "B=2"}, {NULL}},
     {"comments and blank lines",
-        "# a comment\n\n   # indented\n\t# tab\nA=1\n\n#B=2\n",
-        {"A=1"}, {NULL}},
+        "# a comment\n\n   # indented\n\t# tab\nA=1\n\n#B=2\n", {"A=1"},
+        {NULL}},
     {"blanks before the key", "   A=1\n\tB=2\n", {"A=1", "B=2"}, {NULL}},
     {"export prefix", "export A=1\nexport\tB=2\nexport   C=3\n",
         {"A=1", "B=2", "C=3"}, {NULL}},
@@ -44,8 +44,8 @@ static const struct envfile_case cases[] = {
     {"empty values", "A=\nB=\"\"\nC=''\n", {"A=", "B=", "C="}, {NULL}},
     {"bare value: trailing blanks trimmed, inner ones kept",
         "A=hello world  \t \nB=x \n", {"A=hello world", "B=x"}, {NULL}},
-    {"bare value: blanks before it trimmed too",
-        "A=  x y  \nB=\t1\nC= \n", {"A=x y", "B=1", "C="}, {NULL}},
+    {"bare value: blanks before it trimmed too", "A=  x y  \nB=\t1\nC= \n",
+        {"A=x y", "B=1", "C="}, {NULL}},
     {"bare value keeps '#', '=' and quotes inside",
         "A=a#b\nB=k=v=w\nC=it's\nD=say \"hi\"\n",
         {"A=a#b", "B=k=v=w", "C=it's", "D=say \"hi\""}, {NULL}},
@@ -65,8 +65,8 @@ static const struct envfile_case cases[] = {
         "A=1\r\nB=\"two\"\r\nC='three'\r\n# comment\r\n\r\nD=4 \r\n"
         "export E=5\r\n",
         {"A=1", "B=two", "C=three", "D=4", "E=5"}, {NULL}},
-    {"a later line replaces an earlier one", "A=1\nB=2\nA=3\n",
-        {"A=3", "B=2"}, {NULL}},
+    {"a later line replaces an earlier one", "A=1\nB=2\nA=3\n", {"A=3", "B=2"},
+        {NULL}},
     {"bad lines are FILE:LINE, good ones still parse",
         "A=1\nnot a line\n\nB=2\n=3\n9X=1\nC=3\nA B=4\nD =5\n",
         {"A=1", "B=2", "C=3"},
@@ -88,8 +88,8 @@ static const struct envfile_case cases[] = {
     {"a value cannot span lines", "A=\"first\nsecond\"\nB=1\n", {"B=1"},
         {"t.env:1: A: unterminated double quote",
             "t.env:2: expected KEY=VALUE"}},
-    {"text after the closing quote",
-        "A=\"x\"y\nB='x' y\nC=\"x\"\"y\"\nD=1\n", {"D=1"},
+    {"text after the closing quote", "A=\"x\"y\nB='x' y\nC=\"x\"\"y\"\nD=1\n",
+        {"D=1"},
         {"t.env:1: A: text after the closing quote",
             "t.env:2: B: text after the closing quote",
             "t.env:3: C: text after the closing quote"}},
@@ -106,8 +106,8 @@ check_kv(const char *what, const struct kv *kv, const char *const *want)
 		n++;
 	for (size_t i = 0; i < kv->n || i < n; i++) {
 		char *got = i < kv->n
-		    ? xasprintf("%s=%s", kv->keys[i], kv->values[i])
-		    : xstrdup("(none)");
+		                ? xasprintf("%s=%s", kv->keys[i], kv->values[i])
+		                : xstrdup("(none)");
 		const char *exp = i < n ? want[i] : "(none)";
 
 		if (strcmp(got, exp) != 0)
@@ -182,8 +182,8 @@ test_load(void **state)
 	char *want_bad = xasprintf("%s:4: expected KEY=VALUE", path);
 	char *want_missing = xasprintf(
 	    "%s: cannot read env file: No such file or directory", missing);
-	static const char *const want_kv[] = {"PGSERVICE=reports",
-	    "LANG=C.UTF-8", NULL};
+	static const char *const want_kv[] = {
+	    "PGSERVICE=reports", "LANG=C.UTF-8", NULL};
 	struct kv kv = KV_INIT;
 	struct diag d = DIAG_INIT;
 

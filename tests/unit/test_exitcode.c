@@ -102,8 +102,9 @@ test_from_wait_status(void **state)
 		o.stop_signal = c->stop_signal;
 		st = exit_run_status(&o);
 		if (st != c->status)
-			fail_msg("case %zu (exit %d, signal %d): status %s, want "
-				 "%s",
+			fail_msg(
+			    "case %zu (exit %d, signal %d): status %s, want "
+			    "%s",
 			    i, c->end.code, c->end.sig, run_status_name(st),
 			    run_status_name(c->status));
 		assert_int_equal(exit_code_of(&o), c->exit_code);
@@ -111,8 +112,8 @@ test_from_wait_status(void **state)
 		if (exit_status_for(st, exit_code_of(&o), exit_signal_of(&o)) !=
 		    c->exit)
 			fail_msg("case %zu: exit status %d, want %d", i,
-			    exit_status_for(st, exit_code_of(&o),
-				exit_signal_of(&o)),
+			    exit_status_for(
+			        st, exit_code_of(&o), exit_signal_of(&o)),
 			    c->exit);
 	}
 }
@@ -198,18 +199,20 @@ test_exit_status_table(void **state)
 static void
 test_only_success_is_zero(void **state)
 {
-	static const enum run_status all[] = {RS_RUNNING, RS_FAILED,
-	    RS_TIMEOUT, RS_KILLED, RS_SKIPPED, RS_PRECONDITION, RS_CRASHED};
+	static const enum run_status all[] = {RS_RUNNING, RS_FAILED, RS_TIMEOUT,
+	    RS_KILLED, RS_SKIPPED, RS_PRECONDITION, RS_CRASHED};
 	static const int codes[] = {-1, 0, 1, 255};
 	static const int sigs[] = {0, 9, 15};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		for (size_t c = 0; c < sizeof codes / sizeof codes[0]; c++)
-			for (size_t s = 0; s < sizeof sigs / sizeof sigs[0]; s++)
-				if (exit_status_for(all[i], codes[c], sigs[s]) ==
-				    0)
-					fail_msg("%s exit %d signal %d maps to 0",
+			for (size_t s = 0; s < sizeof sigs / sizeof sigs[0];
+			     s++)
+				if (exit_status_for(
+				        all[i], codes[c], sigs[s]) == 0)
+					fail_msg(
+					    "%s exit %d signal %d maps to 0",
 					    run_status_name(all[i]), codes[c],
 					    sigs[s]);
 }

@@ -100,8 +100,8 @@ contend(const char *dir, const char *name, double wait)
 		close(p[0]);
 		memset(&r, 0, sizeof r);
 		r.inspect = lock_inspect(dir, name, &r.seen, err, sizeof err);
-		r.result = lock_acquire(dir, name, wait, NULL, &lk, &r.holder,
-		    r.err, sizeof r.err);
+		r.result = lock_acquire(
+		    dir, name, wait, NULL, &lk, &r.holder, r.err, sizeof r.err);
 		if (r.result == LOCK_ACQUIRED)
 			lock_release(lk);
 		write_full(p[1], &r, sizeof r);
@@ -141,7 +141,7 @@ hold(const char *dir, const char *name, pid_t pgid, double linger)
 		close(ready[0]);
 		close(go[1]);
 		if (lock_acquire(dir, name, 0, NULL, &lk, &seen, err,
-			sizeof err) != LOCK_ACQUIRED)
+		        sizeof err) != LOCK_ACQUIRED)
 			_exit(91);
 		memset(&me, 0, sizeof me);
 		me.pid = getpid();
@@ -221,8 +221,8 @@ test_acquire_busy_release(void **state)
 	assert_int_equal(r.inspect, 0);
 	assert_int_equal(r.result, LOCK_ACQUIRED);
 
-	assert_int_equal(lock_acquire(dir, "job", 0, NULL, &lk, &h, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "job", 0, NULL, &lk, &h, err, sizeof err),
 	    LOCK_ACQUIRED);
 	me.pid = getpid();
 	snprintf(me.run_id, sizeof me.run_id, "%s", RUN_ID);
@@ -273,8 +273,8 @@ test_inspect_in_process(void **state)
 	char err[256] = "";
 
 	assert_int_equal(lock_inspect(dir, "never", &h, err, sizeof err), 0);
-	assert_int_equal(lock_acquire(dir, "self", 0, NULL, &lk, &h, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "self", 0, NULL, &lk, &h, err, sizeof err),
 	    LOCK_ACQUIRED);
 	me.pid = getpid();
 	snprintf(me.run_id, sizeof me.run_id, "%s", RUN_ID);
@@ -284,8 +284,8 @@ test_inspect_in_process(void **state)
 	assert_string_equal(h.run_id, RUN_ID);
 	/* A second acquire in the same process is busy too: the lock is the
 	 * run's, not the process's. */
-	assert_int_equal(lock_acquire(dir, "self", 0, NULL, &lk, &h, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "self", 0, NULL, &lk, &h, err, sizeof err),
 	    LOCK_BUSY);
 	lock_release(lk);
 	assert_int_equal(lock_inspect(dir, "self", &h, err, sizeof err), 0);
@@ -304,8 +304,8 @@ test_wait_until_free(void **state)
 
 	/* The holder lets go after a while; waiting (up to a minute) gets
 	 * the lock then. */
-	assert_int_equal(lock_acquire(dir, "w", 60, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "w", 60, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ACQUIRED);
 	lock_release(lk);
 	reap(h.pid);
@@ -323,13 +323,13 @@ test_wait_gives_up(void **state)
 	char err[256] = "";
 
 	/* A bounded wait ends busy, saying who holds it. */
-	assert_int_equal(lock_acquire(dir, "w", 0.3, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "w", 0.3, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_BUSY);
 	assert_int_equal(seen.pid, h.pid);
 	/* So does waiting forever once told to stop. */
-	assert_int_equal(lock_acquire(dir, "w", -1, &stop, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "w", -1, &stop, &lk, &seen, err, sizeof err),
 	    LOCK_BUSY);
 	let_go(&h);
 }
@@ -370,8 +370,8 @@ test_orphan(void **state)
 	assert_int_equal(r.result, LOCK_BUSY);
 	assert_true(r.holder.orphan);
 	assert_int_equal(r.holder.pgid, group);
-	assert_int_equal(lock_acquire(dir, "o", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "o", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_BUSY);
 	assert_true(seen.orphan);
 
@@ -439,8 +439,8 @@ test_lock_dir(void **state)
 	char err[512] = "";
 
 	/* Created on demand, parents too. */
-	assert_int_equal(lock_acquire(nested, "n", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(nested, "n", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ACQUIRED);
 	lock_release(lk);
 	assert_int_equal(stat(nested, &st), 0);
@@ -450,26 +450,27 @@ test_lock_dir(void **state)
 	/* Refused when others could plant files in it... */
 	assert_int_equal(mkdir(open_dir, 0700), 0);
 	assert_int_equal(chmod(open_dir, 0777), 0);
-	assert_int_equal(lock_acquire(open_dir, "n", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(open_dir, "n", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ERROR);
-	want = xasprintf("lock directory %s: not a directory owned by this user "
-			 "or root and closed to others",
-	    open_dir);
+	want =
+	    xasprintf("lock directory %s: not a directory owned by this user "
+	              "or root and closed to others",
+	        open_dir);
 	assert_string_equal(err, want);
 	free(want);
 	/* ...unless it is sticky, as /tmp. */
 	assert_int_equal(mkdir(sticky, 0700), 0);
 	assert_int_equal(chmod(sticky, 01777), 0);
-	assert_int_equal(lock_acquire(sticky, "n", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(sticky, "n", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ACQUIRED);
 	lock_release(lk);
 
 	/* Not a directory. */
 	free(unit_write(dir, "file", "x"));
-	assert_int_equal(lock_acquire(file, "n", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(file, "n", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ERROR);
 	want = xasprintf("lock directory %s: Not a directory", file);
 	assert_string_equal(err, want);
@@ -494,8 +495,8 @@ test_lock_file_symlink(void **state)
 	char *text;
 
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(lock_acquire(dir, "evil", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "evil", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ERROR);
 	assert_non_null(strstr(err, "evil.lock"));
 	assert_int_equal(lock_inspect(dir, "evil", &seen, err, sizeof err), -1);
@@ -520,8 +521,8 @@ test_lock_fd_cloexec(void **state)
 	int found = 0;
 	DIR *fds;
 
-	assert_int_equal(lock_acquire(dir, "c", 0, NULL, &lk, &seen, err,
-			     sizeof err),
+	assert_int_equal(
+	    lock_acquire(dir, "c", 0, NULL, &lk, &seen, err, sizeof err),
 	    LOCK_ACQUIRED);
 	fds = opendir("/proc/self/fd");
 	assert_non_null(fds);

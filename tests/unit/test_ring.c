@@ -36,7 +36,7 @@ push_all(struct ring *r, const char *text)
 struct join_case {
 	size_t cap;
 	const char *pushed; /* lines separated by '|', NULL = none */
-	size_t n;	    /* ring_join's n */
+	size_t n;           /* ring_join's n */
 	const char *want;
 };
 
@@ -84,8 +84,9 @@ test_join(void **state)
 			push_all(&r, c->pushed);
 		got = ring_join(&r, c->n);
 		if (strcmp(got, c->want) != 0)
-			fail_msg("cap %zu, pushed \"%s\", last %zu: got \"%s\", "
-				 "want \"%s\"",
+			fail_msg(
+			    "cap %zu, pushed \"%s\", last %zu: got \"%s\", "
+			    "want \"%s\"",
 			    c->cap, c->pushed ? c->pushed : "", c->n, got,
 			    c->want);
 		free(got);
@@ -134,9 +135,10 @@ test_wrap_around(void **state)
 			got = ring_join(&r, 0);
 			if (strcmp(got, strbuf_str(&want)) != 0)
 				fail_msg("cap %zu after %d: got \"%s\", want "
-					 "\"%s\"",
+				         "\"%s\"",
 				    cap, i, got, strbuf_str(&want));
-			assert_int_equal(r.n, (size_t)i < cap ? (size_t)i : cap);
+			assert_int_equal(
+			    r.n, (size_t)i < cap ? (size_t)i : cap);
 			free(got);
 			strbuf_free(&want);
 		}

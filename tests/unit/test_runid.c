@@ -49,13 +49,10 @@ struct time_case {
 };
 
 static const struct time_case times[] = {
-    {0, "0000000000"},
-    {0.001, "0000000001"},
-    {0.031, "000000000Z"},
-    {0.032, "0000000010"},
-    {1.0, "00000000Z8"},	  /* 1000 = 31 * 32 + 8 */
-    {1764000000.25, "01KAV9FT7T"}, /* 2025-11-24T16:00:00.250Z */
-    {281474976710.655, "7ZZZZZZZZZ"}, /* the last of 48 bits */
+    {0, "0000000000"}, {0.001, "0000000001"}, {0.031, "000000000Z"},
+    {0.032, "0000000010"}, {1.0, "00000000Z8"}, /* 1000 = 31 * 32 + 8 */
+    {1764000000.25, "01KAV9FT7T"},              /* 2025-11-24T16:00:00.250Z */
+    {281474976710.655, "7ZZZZZZZZZ"},           /* the last of 48 bits */
 };
 
 static void
@@ -69,10 +66,10 @@ test_shape_and_time(void **state)
 		runid_new(times[i].now, id);
 		check_shape(id);
 		if (strncmp(id, times[i].prefix, 10) != 0)
-			fail_msg("%.3f: %s, want time part %s", times[i].now, id,
-			    times[i].prefix);
-		assert_int_equal(decode_time(id),
-		    (uint64_t)(times[i].now * 1000.0));
+			fail_msg("%.3f: %s, want time part %s", times[i].now,
+			    id, times[i].prefix);
+		assert_int_equal(
+		    decode_time(id), (uint64_t)(times[i].now * 1000.0));
 	}
 }
 
@@ -81,8 +78,8 @@ static void
 test_sorts_by_time(void **state)
 {
 	static const double t[] = {0, 0.001, 0.031, 0.032, 1, 59.999, 1e6,
-	    1764000000, 1764000000.001, 1764000000.999, 1764000001,
-	    1795392000, 4102444800, 281474976710.655};
+	    1764000000, 1764000000.001, 1764000000.999, 1764000001, 1795392000,
+	    4102444800, 281474976710.655};
 	char prev[RUNID_LEN + 1];
 
 	(void)state;
@@ -92,8 +89,8 @@ test_sorts_by_time(void **state)
 
 		runid_new(t[i], id);
 		if (strcmp(prev, id) >= 0)
-			fail_msg("%s (at %.3f) does not sort after %s", id, t[i],
-			    prev);
+			fail_msg("%s (at %.3f) does not sort after %s", id,
+			    t[i], prev);
 		memcpy(prev, id, sizeof id);
 	}
 }
@@ -110,7 +107,7 @@ static void
 test_distinct(void **state)
 {
 	enum { N = 2000 };
-	char (*ids)[RUNID_LEN + 1] = calloc(N, sizeof *ids);
+	char(*ids)[RUNID_LEN + 1] = calloc(N, sizeof *ids);
 	unsigned seen[RUNID_LEN] = {0};
 
 	(void)state;
@@ -120,7 +117,8 @@ test_distinct(void **state)
 		check_shape(ids[i]);
 		assert_memory_equal(ids[i], "01KAV9FT7T", 10);
 		for (int k = 10; k < RUNID_LEN; k++)
-			seen[k] |= 1u << (strchr(crockford, ids[i][k]) - crockford);
+			seen[k] |=
+			    1u << (strchr(crockford, ids[i][k]) - crockford);
 	}
 	qsort(ids, N, sizeof *ids, cmp_ids);
 	for (int i = 1; i < N; i++)

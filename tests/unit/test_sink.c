@@ -24,7 +24,7 @@
 #include "util/strbuf.h"
 
 #define T0 1764000000.25 /* 2025-11-24T16:00:00.250Z */
-#define STAMP_LEN 24	 /* "2025-11-24T16:00:00.250Z" */
+#define STAMP_LEN 24     /* "2025-11-24T16:00:00.250Z" */
 
 struct logfile {
 	char *dir;
@@ -59,8 +59,8 @@ sink_open(struct sink *s, int fd, unsigned tail_lines)
 /* The log file as "TAG CONTENT" records (content may hold any byte but a
  * newline), checking each record's timestamp against stamp when given. */
 static void
-log_records(const char *path, const char *stamp, struct strbuf *out,
-    size_t *nrec)
+log_records(
+    const char *path, const char *stamp, struct strbuf *out, size_t *nrec)
 {
 	size_t len, n = 0;
 	char *text = unit_slurp(path, &len);
@@ -77,7 +77,8 @@ log_records(const char *path, const char *stamp, struct strbuf *out,
 		if (stamp != NULL && strncmp(p, stamp, STAMP_LEN) != 0)
 			fail_msg("record \"%.*s\": stamp, want %s",
 			    (int)(nl - p), p, stamp);
-		strbuf_add(out, p + STAMP_LEN + 1, (size_t)(nl - p) - STAMP_LEN - 1);
+		strbuf_add(
+		    out, p + STAMP_LEN + 1, (size_t)(nl - p) - STAMP_LEN - 1);
 		strbuf_add(out, "|", 1);
 		p = nl + 1;
 		n++;
@@ -104,12 +105,13 @@ struct split_case {
 static const struct split_case splits[] = {
     {"whole lines", {{SINK_OUT, "a\nb\n"}}, "out a|out b|", 2},
     {"empty lines", {{SINK_OUT, "\n\n"}}, "out |out |", 2},
-    {"a line across chunks", {{SINK_OUT, "a\nb"}, {SINK_OUT, "c"},
-        {SINK_OUT, "d\ne\n"}}, "out a|out bcd|out e|", 3},
+    {"a line across chunks",
+        {{SINK_OUT, "a\nb"}, {SINK_OUT, "c"}, {SINK_OUT, "d\ne\n"}},
+        "out a|out bcd|out e|", 3},
     {"newline alone in a chunk", {{SINK_OUT, "abc"}, {SINK_OUT, "\n"}},
         "out abc|", 1},
-    {"last line without a newline is flushed",
-        {{SINK_OUT, "one\ntwo"}}, "out one|out two|", 2},
+    {"last line without a newline is flushed", {{SINK_OUT, "one\ntwo"}},
+        "out one|out two|", 2},
     {"stderr is tagged", {{SINK_ERR, "oops\n"}}, "err oops|", 1},
     {"streams keep their own partial lines",
         {{SINK_OUT, "ab"}, {SINK_ERR, "cd"}, {SINK_OUT, "e\n"},
@@ -176,8 +178,8 @@ lines_of(const char *data, size_t len, const size_t *cuts, size_t ncuts)
 	for (p = joined; *p != '\0';) {
 		char *nl = strchr(p, '\n');
 
-		strbuf_printf(&out, "%zu:%.*s ", (size_t)(nl - p),
-		    nl > p ? 1 : 0, p);
+		strbuf_printf(
+		    &out, "%zu:%.*s ", (size_t)(nl - p), nl > p ? 1 : 0, p);
 		p = nl + 1;
 	}
 	strbuf_printf(&out, "(%llu lines, %llu bytes)",
@@ -285,7 +287,7 @@ test_chunk_boundaries(void **state)
 				    boundaries[i].input, k, two, whole);
 			if (strcmp(three, whole) != 0)
 				fail_msg("\"%s\" cut at %zu and %zu: %s, want "
-					 "%s",
+				         "%s",
 				    boundaries[i].input, cut2[0], cut2[1],
 				    three, whole);
 			free(two);
@@ -310,8 +312,8 @@ test_byte_by_byte(void **state)
 	for (size_t i = 0; i < len; i++)
 		cuts[i] = i + 1;
 	bytes = lines_of(data, len, cuts, len - 1);
-	assert_string_equal(whole,
-	    "1:a 2:b 4096:x 904:x 0: 1:c (6 lines, 5008 bytes)");
+	assert_string_equal(
+	    whole, "1:a 2:b 4096:x 904:x 0: 1:c (6 lines, 5008 bytes)");
 	assert_string_equal(bytes, whole);
 	free(bytes);
 	free(cuts);
@@ -326,7 +328,8 @@ static void
 test_binary_in_log(void **state)
 {
 	static const char data[] = "a\0b\xff\x01\x7f\n\0\n\x1b[31mred\n";
-	static const char want[] = "out a\0b\xff\x01\x7f|out \0|out \x1b[31mred|";
+	static const char want[] =
+	    "out a\0b\xff\x01\x7f|out \0|out \x1b[31mred|";
 	struct strbuf got = STRBUF_INIT;
 	struct logfile l;
 	struct sink s;
@@ -351,12 +354,11 @@ test_binary_in_log(void **state)
 static void
 test_log_format(void **state)
 {
-	static const char want[] =
-	    "2025-11-24T16:00:00.250Z out first\n"
-	    "2025-11-24T16:00:00.250Z err second\n"
-	    "2025-11-24T16:00:01.500Z out third\n"
-	    "2025-11-24T16:00:01.500Z out fourth\n"
-	    "2025-11-24T16:00:02.000Z err fifth\n";
+	static const char want[] = "2025-11-24T16:00:00.250Z out first\n"
+	                           "2025-11-24T16:00:00.250Z err second\n"
+	                           "2025-11-24T16:00:01.500Z out third\n"
+	                           "2025-11-24T16:00:01.500Z out fourth\n"
+	                           "2025-11-24T16:00:02.000Z err fifth\n";
 	struct logfile l;
 	struct sink s;
 	size_t len;
@@ -393,9 +395,10 @@ test_log_format(void **state)
 static void
 test_log_clock_steps_back(void **state)
 {
-	static const char want[] = "2025-11-24T16:00:10.250Z out later\n"
-				   "2025-11-24T16:00:00.250Z out stepped back\n"
-				   "2025-11-24T15:00:00.250Z out an hour back\n";
+	static const char want[] =
+	    "2025-11-24T16:00:10.250Z out later\n"
+	    "2025-11-24T16:00:00.250Z out stepped back\n"
+	    "2025-11-24T15:00:00.250Z out an hour back\n";
 	struct logfile l;
 	struct sink s;
 	char *text;
@@ -431,8 +434,8 @@ test_big_output(void **state)
 	log_open(&l);
 	sink_open(&s, l.fd, 5);
 	for (int i = 0; i < 3000; i++)
-		sink_feed(&s, i % 2 ? SINK_ERR : SINK_OUT, line, sizeof line,
-		    T0);
+		sink_feed(
+		    &s, i % 2 ? SINK_ERR : SINK_OUT, line, sizeof line, T0);
 	sink_flush(&s);
 	assert_int_equal(s.log_errno, 0);
 	text = unit_slurp(l.path, &len);
