@@ -94,8 +94,7 @@ cleanup() {
 	done
 	if [ -n "${purge_list:-}" ]; then
 		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $purge_list \
-			>/dev/null 2>&1
+		dpkg --purge $purge_list >/dev/null 2>&1
 	fi
 	for p in $SYSPATHS; do
 		if [ -e "$SAVED$p" ]; then
@@ -207,7 +206,7 @@ check "usr/bin/cronwrap is built with _FORTIFY_SOURCE" \
 # --- 4. install and use ---------------------------------------------------
 say "# installing"
 export DEBIAN_FRONTEND=noninteractive
-if apt-get install -y -q --no-install-recommends --no-download \
+if apt-get install -y -q --no-install-recommends \
 	"$DEB" "$DEB_SQL" "$DEB_DEV" >"$TMP/install.log" 2>&1; then
 	ok "apt-get install the three packages"
 else
@@ -336,7 +335,8 @@ check "remove: dpkg lists cronwrap as config-files" \
 say "# purge"
 rm -f /etc/cronwrap/jobs.d/example.conf /etc/cronwrap/jobs.d/pkgtest.conf
 printf '# an administrator'"'"'s job\ncommand = [ "/bin/true" ];\n' >/etc/cronwrap/jobs.d/mine.conf
-check "apt-get purge" apt-get purge -y -q cronwrap-dev cronwrap-sql cronwrap
+# Only cronwrap has conffiles; the other two are gone for good after remove.
+check "dpkg --purge" dpkg --purge cronwrap-dev cronwrap-sql cronwrap
 check "purge: state, logs and locks are gone" \
 	sh -c "! test -e /var/lib/cronwrap && ! test -e /var/log/cronwrap && ! test -e /run/lock/cronwrap"
 check "purge: the shipped configuration is gone" \
