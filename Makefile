@@ -131,8 +131,11 @@ $(B)/cronwrap-plugin.pc: cronwrap/cronwrap-plugin.pc.in Makefile
 
 -include $(CORE_OBJ:.o=.d) $(B)/obj/cronwrap/main.d
 
+# Every test binary runs, then the target fails if any did.
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@failed=""; for t in $(UNIT_BIN); do echo "== $$t"; \
+	    $$t || failed="$$failed $$t"; done; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 integration: all $(TEST_PLUGIN_SO) $(TOOL_BIN)
 	CRONWRAP_BUILD=$(CURDIR)/$(B) CRONWRAP_SAN=$(if $(SAN),1,) \

@@ -23,12 +23,34 @@ cfg_line(const config_setting_t *s)
 	return (int)config_setting_source_line(s);
 }
 
-char *
-cfg_dir(const config_setting_t *s)
+/* The file s was read from, as a path usable from here (NULL for a text).
+ * libconfig before 1.7 names an @include'd file as its directive wrote it,
+ * relative to the include directory (the top file's); 1.7 joins the two
+ * itself.  Caller frees. */
+static char *
+cfg_source(const config_setting_t *s)
 {
 	const char *f = config_setting_source_file(s);
 
-	return f != NULL ? path_dirname(f) : xstrdup(".");
+	if (f == NULL)
+		return NULL;
+#if LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR < 7
+	if (f != config_setting_source_file(config_root_setting(s->config)))
+		return path_resolve(config_get_include_dir(s->config), f);
+#endif
+	return xstrdup(f);
+}
+
+char *
+cfg_dir(const config_setting_t *s)
+{
+	char *f = cfg_source(s), *dir;
+
+	if (f == NULL)
+		return xstrdup(".");
+	dir = path_dirname(f);
+	free(f);
+	return dir;
 }
 
 /* The dotted path of s: "retry.delay", "steps.[1].plugin". */
@@ -50,7 +72,7 @@ cfg_path_name(const config_setting_t *s, char *buf, size_t len)
 void
 cfg_err(struct diag *d, const config_setting_t *s, const char *fmt, ...)
 {
-	char name[256], *msg;
+	char name[256], *msg, *file;
 	va_list ap;
 
 	cfg_path_name(s, name, sizeof name);
@@ -58,10 +80,9 @@ cfg_err(struct diag *d, const config_setting_t *s, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = xstrdup(fmt);
 	va_end(ap);
-	if (config_setting_source_file(s) == NULL)
-		diag_add(d, NULL, 0, "%s: %s", name, msg);
-	else
-		diag_add(d, cfg_file(s), cfg_line(s), "%s: %s", name, msg);
+	file = cfg_source(s);
+	diag_add(d, file, cfg_line(s), "%s: %s", name, msg);
+	free(file);
 	free(msg);
 }
 
@@ -270,14 +291,15 @@ cfg_enum(const config_setting_t *s, struct diag *d, const char *const *names,
 
 	if (cfg_string(s, d, &v) < 0)
 		return -1;
-	for (i = 0; names[i] != NULL; i++) {
+	for (i = 0; names[i] != NULL; i++)
 		if (strcmp(names[i], v) == 0) {
 			*out = i;
 			free(v);
 			return 0;
 		}
+	/* The list of known values only for the message. */
+	for (i = 0; names[i] != NULL; i++)
 		strv_push(&list, names[i]);
-	}
 	known = strv_join(&list, ", ");
 	cfg_err(d, s, "unknown value \"%s\" (one of: %s)", v, known);
 	free(known);

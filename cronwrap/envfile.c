@@ -69,6 +69,7 @@ parse_value(const char *p, const char **err)
 		v = xstrndup(p + 1, (size_t)(q - p - 1));
 		end = q + 1;
 	} else {
+		p += strspn(p, " \t"); /* bare: trimmed at both ends */
 		end = p + strlen(p);
 		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;

@@ -107,7 +107,10 @@ emit_line(struct sink *s, int stream, const char *line, size_t len)
 static void
 set_stamp(struct sink *s, double now)
 {
-	if (now - s->stamp_at < 0.001 && s->stamp[0] != '\0')
+	/* One stamp per millisecond of the wall clock, which can also step
+	 * back. */
+	if (s->stamp[0] != '\0' &&
+	    (long long)(now * 1000) == (long long)(s->stamp_at * 1000))
 		return;
 	iso8601_utc_ms(now, s->stamp, sizeof s->stamp - 1);
 	strcat(s->stamp, " ");

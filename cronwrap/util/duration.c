@@ -72,6 +72,11 @@ duration_format(double seconds, char *buf, size_t len)
 		snprintf(buf, len, "%.1fs", seconds);
 		return;
 	}
+	if (seconds >= 1e15) {
+		/* Past what llround can hold (2^63 s): whole days. */
+		snprintf(buf, len, "%.0fd", floor(seconds / 86400));
+		return;
+	}
 	s = llround(seconds);
 	if (s < 3600)
 		snprintf(buf, len, "%lldm%02llds", s / 60, s % 60);

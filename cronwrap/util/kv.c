@@ -20,8 +20,11 @@ kv_set(struct kv *kv, const char *key, const char *value)
 	ssize_t i = kv_find(kv, key);
 
 	if (i >= 0) {
+		/* Copied first: value may be the one it replaces. */
+		char *v = xstrdup(value);
+
 		free(kv->values[i]);
-		kv->values[i] = xstrdup(value);
+		kv->values[i] = v;
 		return;
 	}
 	if (kv->n == kv->cap) {

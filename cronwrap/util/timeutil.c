@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,29 +55,44 @@ localtime_str(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* Two digits at p, or -1. */
+static int
+two_digits(const char *p)
+{
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+		return -1;
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* The zone that ends an instant: nothing or "Z" (UTC), or an offset
+ * "+HH:MM" or "+HHMM", with nothing after it. */
 static int
 parse_offset(const char *p, long *off)
 {
+	const char *q = p + 1;
 	int hh, mm;
-	char sign = *p;
 
 	if (strcmp(p, "Z") == 0 || *p == '\0') {
 		*off = 0;
 		return 0;
 	}
-	if ((sign != '+' && sign != '-') ||
-	    (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 &&
-	        sscanf(p + 1, "%2d%2d", &hh, &mm) != 2))
+	if ((*p != '+' && *p != '-') || (hh = two_digits(q)) < 0)
 		return -1;
-	*off = (hh * 3600L + mm * 60L) * (sign == '-' ? -1 : 1);
+	q += 2;
+	if (*q == ':')
+		q++;
+	if ((mm = two_digits(q)) < 0 || q[2] != '\0' || hh > 23 || mm > 59)
+		return -1;
+	*off = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
 	return 0;
 }
 
 int
 iso8601_parse(const char *s, time_t *t)
 {
-	struct tm tm;
+	struct tm tm, asked;
 	const char *p;
+	time_t t0;
 	long off;
 
 	memset(&tm, 0, sizeof tm);
@@ -98,7 +114,14 @@ iso8601_parse(const char *s, time_t *t)
 	}
 	if (parse_offset(p, &off) < 0)
 		return -1;
-	*t = timegm(&tm) - off;
+	asked = tm;
+	t0 = timegm(&tm);
+	/* strptime takes "2026-02-30" and second 60, which timegm moves to
+	 * March 2 and the next minute: not what was written. */
+	if (tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon ||
+	    tm.tm_sec != asked.tm_sec)
+		return -1;
+	*t = t0 - off;
 	return 0;
 }
 
