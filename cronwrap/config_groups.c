@@ -1,7 +1,9 @@
 /*
  * config_groups.c - retry, env, mail, notify and ping groups.  A group read
  * over an earlier one (the job's over the defaults') changes only the keys
- * it names: the merge is per key, lists replace, env.set adds.
+ * it names: the merge is per key; env.set, env.files and env.keep add to
+ * the earlier ones (a job adds its own files to the defaults' files);
+ * other lists (mail.to, mail.on) replace.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -150,9 +152,16 @@ env_keep(void *o, const config_setting_t *s, struct diag *d)
 
 	if (cfg_strlist(s, d, &v) < 0)
 		return -1;
-	for (size_t i = 0; i < v.n; i++)
+	for (size_t i = 0; i < v.n; i++) {
+		if (!env_name_ok(v.v[i])) {
+			cfg_err(d, s, "\"%s\" is not a valid variable name",
+			    v.v[i]);
+			strv_free(&v);
+			return -1;
+		}
 		if (!strv_contains(&e->keep, v.v[i]))
 			strv_push(&e->keep, v.v[i]);
+	}
 	strv_free(&v);
 	return 0;
 }
