@@ -170,7 +170,7 @@ reap(pid_t pid, double deadline, int *status)
 			return -1;
 		if (now_mono() >= deadline)
 			return 1;
-		usleep(10000);
+		sleep_until(now_mono() + 0.01, NULL);
 	}
 }
 

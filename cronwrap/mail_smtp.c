@@ -62,10 +62,11 @@ static const char *
 parse_report(char *out, const char **progress)
 {
 	const char *result = NULL;
+	char *save = NULL;
 
 	*progress = "starting";
-	for (char *line = strtok(out, "\n"); line != NULL;
-	     line = strtok(NULL, "\n")) {
+	for (char *line = strtok_r(out, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '@')
 			*progress = line + 1;
 		else if (line[0] == '!')

@@ -84,7 +84,6 @@ notify_http(const char *url, const char *ctype, const char *body,
 	double deadline = now_mono() + (timeout > 0 ? timeout : 10);
 	double delay = RETRY_DELAY;
 	struct curl_slist *headers = NULL;
-	char ct[128];
 	CURL *c = curl_easy_init();
 	int ret = -1;
 
@@ -93,6 +92,8 @@ notify_http(const char *url, const char *ctype, const char *body,
 		return -1;
 	}
 	if (body != NULL) {
+		char ct[128];
+
 		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
 		headers = curl_slist_append(headers, ct);
 	}

@@ -140,7 +140,6 @@ main(int argc, char **argv)
 	enum run_status s = RS_SUCCEEDED;
 	struct global g;
 	struct job job;
-	char err[1024];
 	int c, ret;
 
 	while ((c = getopt(argc, argv, "Sc:d:e:k:nr:s:t:")) != -1) {
@@ -181,11 +180,13 @@ main(int argc, char **argv)
 		return usage();
 	if (load(p.config, argv[optind], &g, &job) < 0)
 		return 2;
-	if (p.start_only)
+	if (p.start_only) {
+		char err[1024];
+
 		ret =
 		    report("notify",
 		        notify_start(&job, "probe", err, sizeof err), err) < 0;
-	else
+	} else
 		ret = probe_run(&p, &g, &job, s);
 	job_free(&job);
 	global_free(&g);

@@ -124,14 +124,15 @@ static int
 deliver(struct probe *p)
 {
 	char host[256], err[1024];
-	char *from, *text;
+	char *from;
 	struct mail_msg m;
 
 	mail_hostname(host, sizeof host);
 	from = mail_expand(p->from, host);
 	m = (struct mail_msg){p->subject, p->body, from, &p->to, &p->headers};
 	if (p->format_only) {
-		text = mail_format(&m, host);
+		char *text = mail_format(&m, host);
+
 		fputs(text, stdout);
 		free(text);
 		free(from);
