@@ -152,13 +152,17 @@ facts_of(const struct job *job, struct state *st, const struct run_record *r,
 	f->job = job;
 	f->r = r;
 	f->host = host;
-	*clean = tail != NULL
-	             ? alert_text_tail(tail, strlen(tail), max, &f->tail_lines)
-	             : NULL;
+	if (tail != NULL)
+		*clean =
+		    alert_text_tail(tail, strlen(tail), max, &f->tail_lines);
+	else if (r->log_path != NULL && f->event != 0)
+		*clean = alert_text_file_tail(r->log_path, max, &f->tail_lines);
+	else
+		*clean = NULL;
 	f->tail = *clean;
 	if (st != NULL && f->event != 0) {
-		int n =
-		    state_consecutive_failures(st, r->job ? r->job : job->name);
+		int n = alert_streak(
+		    st, r->job ? r->job : job->name, r, &f->failing_since);
 
 		f->consecutive = n > 0 ? n : 0;
 	}

@@ -27,7 +27,8 @@ int notify_start(
  * the subject line and the tail to ping.success or ping.failure, and for
  * a failure (failed, killed, timeout, precondition, crash) runs
  * on_failure.  A skipped run pings nothing.  st (may be NULL) gives the
- * count of consecutive failures; tail is as for alert_after_run().
+ * count of failures in a row; tail is as for alert_after_run() (NULL: the
+ * end of r->log_path).
  * Returns 0, or -1 with every problem in err. */
 int notify_finish(const struct job *job, struct state *st,
     const struct run_record *r, const char *tail, char *err, size_t errlen);

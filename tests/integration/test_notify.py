@@ -121,6 +121,12 @@ def test_on_failure_gets_the_facts_in_its_environment(project, tmp_path):
     assert env["CRONWRAP_SUBJECT"].startswith("[cronwrap] FAILED ")
     assert env["PATH"] == "/usr/local/bin:/usr/bin:/bin"
     assert "CRONWRAP_SIGNAL" not in env
+    probe(project, "killed", "-k", "9")
+    env = dict(line.split("=", 1) for line in out.read_text().splitlines()
+               if "=" in line)
+    assert env["CRONWRAP_CONSECUTIVE_FAILURES"] == "2"
+    assert env["CRONWRAP_SIGNAL"] == "9"
+    assert "CRONWRAP_EXIT_CODE" not in env
 
 
 def test_on_failure_is_not_run_on_success(project, tmp_path):
