@@ -80,15 +80,16 @@ static int
 pg_copy_row(char *row, size_t len, const enum db_type *kinds, int n,
     struct db_cell *cells)
 {
-	char *p = row, *end = row + len, *tab;
-	size_t k;
+	char *p = row, *end = row + len;
 	int i;
 
 	if (p < end && end[-1] == '\n')
 		end--;
 	for (i = 0; i < n; i++) {
 		/* The last field ends the row; the others end at a tab. */
-		tab = memchr(p, '\t', (size_t)(end - p));
+		char *tab = memchr(p, '\t', (size_t)(end - p));
+		size_t k;
+
 		if ((tab == NULL) != (i == n - 1))
 			return -1;
 		if (tab == NULL)

@@ -123,7 +123,9 @@ def _f32(x):
 
 DOUBLES = [0.1, 1 / 3, 2 / 3, 1e300, -2.5, 5e-324, 1e-5, 0.0001,
            123456789012345.6, 1e15, 2.0 ** 53 + 2, 1234567890123456.0,
-           1.7976931348623157e308, 2.2250738585072014e-308, 100.0]
+           1.7976931348623157e308, 2.2250738585072014e-308, 100.0,
+           # On a bound of their interval: PostgreSQL writes a digit more.
+           2.4989775829348392e+16, -9.6853e+20, 4.684083288045667e+159]
 TYPED_COLS = [("id", "int"), ("f", "float"), ("t", "text"),
               ("b", "bytes"), ("ts", "timestamp")]
 TYPED = [(i, d, "r%d" % i, bytes([i, 255 - i]),
@@ -159,6 +161,7 @@ def test_every_driver_writes_the_same_csv(typed_exports, sqlite_db, pg_db,
         assert float(by_id[str(i)][1]) == d
     assert by_id["0"][1] == "0.1" and by_id["5"][1] == "5e-324"
     assert by_id["1"][1] == "0.3333333333333333"  # sqlite3 -csv: 15 digits
+    assert by_id["16"][1] == "-9.685299999999999e+20"
     assert by_id["1"][4] == "2026-01-02T03:04:01.123456"
     assert by_id["0"][4] == "2026-01-02T03:04:00"
     assert by_id["0"][3] == "00ff"
@@ -170,14 +173,14 @@ def test_every_driver_writes_the_same_csv(typed_exports, sqlite_db, pg_db,
 def test_floats_are_exact_on_both_servers(typed_exports, pg_db, my_db):
     """real / FLOAT: MariaDB's text protocol would write 6 digits."""
     reals = [_f32(x) for x in (0.1, 16777216.0, 3.14159274, 1 / 7, 1e-5,
-                               123456.0, 1e6, 2.5)]
+                               123456.0, 1e6, 2.5, 124613744.0)]
     cols = [("id", "int"), ("r", "real")]
     rows = list(enumerate(reals))
     a, b = (typed_exports(db, cols, rows) for db in (pg_db, my_db))
     assert a == b
     got = [r[1] for r in csv.reader(io.StringIO(a.decode(), newline=""))]
     assert got[1:] == ["0.1", "1.6777216e+07", "3.1415927", "0.14285715",
-                       "1e-05", "123456", "1e+06", "2.5"]
+                       "1e-05", "123456", "1e+06", "2.5", "1.24613744e+08"]
 
 
 def test_parameters_stay_data(project, sql_db, tmp_path):
