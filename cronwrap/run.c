@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "exitcode.h"
+#include "notify.h"
 #include "run_int.h"
 #include "runlog.h"
 #include "schedule.h"
@@ -210,6 +212,39 @@ log_finish(struct run *r)
 	    r->res->attempts);
 }
 
+/* Tells people: mail and webhook per the alert policy, pings, on_failure.
+ * What goes wrong is logged and shown; the job's result stays. */
+static void
+run_alert(struct run *r)
+{
+	char err[2048];
+
+	if (alert_after_run(r->g, r->job, r->st, &r->rec, r->res->tail, err,
+	        sizeof err) < 0) {
+		runlog_event(LOG_ERR, r->job->name, r->rec.run_id, "alert",
+		    "error=\"%s\"", err);
+		strv_push(&r->res->warnings, err);
+	}
+	if (notify_finish(
+	        r->job, r->st, &r->rec, r->res->tail, err, sizeof err) < 0) {
+		runlog_event(LOG_ERR, r->job->name, r->rec.run_id, "notify",
+		    "error=\"%s\"", err);
+		strv_push(&r->res->warnings, err);
+	}
+}
+
+static void
+run_notify_start(struct run *r)
+{
+	char err[1024];
+
+	if (notify_start(r->job, r->rec.run_id, err, sizeof err) < 0) {
+		runlog_event(LOG_ERR, r->job->name, r->rec.run_id, "notify",
+		    "error=\"%s\"", err);
+		strv_push(&r->res->warnings, err);
+	}
+}
+
 /* Phases after the lock is held. */
 static void
 run_locked(struct run *r)
@@ -228,9 +263,13 @@ run_locked(struct run *r)
 	    !runlog_muted(), SYSLOG_LINES,
 	    r->job->mail.tail_lines > 20 ? r->job->mail.tail_lines : 20,
 	    r->req->live);
-	if (r->req->force)
+	run_notify_start(r);
+	if (r->req->force) {
 		sink_note(&r->sink, "--force: requirements not evaluated");
-	run_attempts(r);
+		r->rec.reason = xstrdup("forced: requirements not evaluated");
+		run_attempts(r);
+	} else if (run_requires(r) == 0)
+		run_attempts(r);
 	r->res->tail = ring_join(&r->sink.tail, 0);
 	if (r->sink.log_errno != 0)
 		strv_push_take(&r->res->warnings,
@@ -239,8 +278,12 @@ run_locked(struct run *r)
 	sink_finish(&r->sink);
 	finish_record(r);
 	log_finish(r);
-	if (r->res->status == RS_SUCCEEDED && r->run_dir != NULL &&
-	    rm_rf(r->run_dir) < 0)
+	run_alert(r);
+	/* A failed run's directory is kept for a look; a run that did its
+	 * work, or never started it, leaves nothing. */
+	if ((r->res->status == RS_SUCCEEDED || r->res->status == RS_SKIPPED ||
+	        r->res->status == RS_PRECONDITION) &&
+	    r->run_dir != NULL && rm_rf(r->run_dir) < 0)
 		strv_push_take(
 		    &r->res->warnings, xasprintf("cannot remove %s: %s",
 		                           r->run_dir, strerror(errno)));

@@ -171,11 +171,13 @@ dry_steps(struct run *r)
 int
 run_dry(struct run *r)
 {
-	int status;
+	int status, rq;
 
 	describe_what(r);
 	describe_window(r);
 	status = describe_lock(r);
+	if ((rq = run_requires_dry(r, &r->res->report)) != 0 && status == 0)
+		status = rq;
 	if (describe_env(r) != 0 && status == 0)
 		status = EX_CONFIG;
 	if (status == 0 && r->job->nsteps > 0)

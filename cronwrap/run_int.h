@@ -62,6 +62,13 @@ enum run_status run_steps(struct run *r, unsigned attempt, bool *retryable);
 /* run_dry.c: the dry run. */
 int run_dry(struct run *r);
 
+/* run_requires.c: the requirements phase.  run_requires returns 0 when all
+ * hold (go on), 1 when not (the result says what happened); the dry run
+ * evaluates each once into report and returns the exit status a real run
+ * would have (0, 69 or 75). */
+int run_requires(struct run *r);
+int run_requires_dry(struct run *r, struct strv *report);
+
 /* The lock's name. */
 const char *run_lock_name(const struct job *job);
 
