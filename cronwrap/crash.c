@@ -12,6 +12,7 @@
 #include "alert.h"
 #include "config.h"
 #include "crash.h"
+#include "notify.h"
 #include "lock.h"
 #include "runlog.h"
 #include "util/path.h"
@@ -180,6 +181,11 @@ crash_tell(const struct global *g, struct state *st, const struct run_record *r,
 	    r->reason != NULL ? r->reason : "runner vanished");
 	crash_job(g, r->job, &job);
 	if (alert_after_run(g, &job, st, r, NULL, err, sizeof err) < 0 &&
+	    warnings != NULL)
+		strv_push_take(warnings, xasprintf("job %s run %s crashed: %s",
+		                             r->job, r->run_id, err));
+	/* The failure ping and on_failure hear of a crash as of a failure. */
+	if (notify_finish(&job, st, r, NULL, err, sizeof err) < 0 &&
 	    warnings != NULL)
 		strv_push_take(warnings, xasprintf("job %s run %s crashed: %s",
 		                             r->job, r->run_id, err));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "crash.h"
 #include "exitcode.h"
 #include "notify.h"
 #include "run_int.h"
@@ -315,7 +316,14 @@ run_job(const struct run_request *req, struct run_result *res)
 		if (req->dry_run)
 			run_dry(&r);
 		else if (open_state(&r) == 0) {
-			int l = run_lock_acquire(&r);
+			int l;
+
+			/* A previous run whose runner vanished becomes
+			 * crashed (and is told) before this one starts. */
+			if (crash_detect(
+			        r.g, r.st, r.job->name, &res->warnings) < 0)
+				strv_push(&res->warnings, state_error(r.st));
+			l = run_lock_acquire(&r);
 
 			if (l < 0)
 				fail_internal(&r, r.err);

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -36,8 +37,9 @@ iso8601_utc(time_t t, char *buf, size_t len)
 void
 iso8601_utc_ms(double t, char *buf, size_t len)
 {
-	time_t sec = (time_t)t;
-	int ms = (int)((t - (double)sec) * 1000);
+	long long all_ms = llround(t * 1000.0);
+	time_t sec = (time_t)(all_ms / 1000);
+	int ms = (int)(all_ms % 1000);
 	struct tm tm;
 
 	gmtime_r(&sec, &tm);
