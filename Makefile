@@ -143,9 +143,15 @@ integration: all $(TEST_PLUGIN_SO) $(TOOL_BIN)
 
 check: unit integration
 
+# What CI runs: the tests plainly, under the sanitizers, and the Debian
+# packages built, installed, removed and purged (as root).
 check-all:
 	$(MAKE) check
 	$(MAKE) SAN=1 check
+	sh tests/package/test_package.sh
+
+package-test:
+	sh tests/package/test_package.sh
 
 asan:
 	$(MAKE) SAN=1 check
@@ -180,4 +186,4 @@ lint:
 clean:
 	rm -rf build build-san
 
-.PHONY: all unit integration check check-all asan demo bench install lint clean
+.PHONY: all unit integration check check-all package-test asan demo bench install lint clean

@@ -59,6 +59,7 @@ run_command(struct run *r, const struct run_cmd *cmd, unsigned attempt,
 	    .fn = cmd->fn,
 	    .fn_arg = cmd->fn_arg,
 	    .workdir = cmd->workdir,
+	    .workdir_is_home = cmd->workdir_is_home,
 	    .ru = &r->ru,
 	    .nice = r->job->nice,
 	    .umask = r->job->umask,
@@ -129,6 +130,7 @@ command_attempt(struct run *r, unsigned attempt, bool *retryable)
 	    .argv = job->shell ? sh : job->command.v,
 	    .keep_fd = -1,
 	    .workdir = wd,
+	    .workdir_is_home = job->workdir == NULL,
 	    .timeout = job->timeout,
 	};
 	struct outcome o;
@@ -137,6 +139,9 @@ command_attempt(struct run *r, unsigned attempt, bool *retryable)
 
 	*retryable = true;
 	if (run_command(r, &cmd, attempt, &o, &code) < 0) {
+		/* Not found, not executable, no such user: another attempt
+		 * would meet the same. */
+		*retryable = false;
 		r->res->exit_code = code;
 		r->res->signal = 0;
 		return RS_FAILED;

@@ -45,6 +45,7 @@ struct run_cmd {
 	void *fn_arg;
 	int keep_fd; /* -1 = none */
 	const char *workdir;
+	bool workdir_is_home;  /* not asked for: / when it is missing */
 	double timeout;        /* 0 = none */
 	const char *artifacts; /* CRONWRAP_ARTIFACTS, NULL = none */
 };

@@ -83,6 +83,7 @@ command_step(struct step_ctx *sc, char *artifacts)
 	enum run_status st;
 
 	if (run_command(sc->r, &cmd, sc->attempt, &o, &code) < 0) {
+		sc->retryable = false; /* it would not start next time either */
 		sc->r->res->exit_code = code;
 		return RS_FAILED;
 	}
@@ -153,6 +154,7 @@ plugin_step(struct step_ctx *sc)
 	}
 	cmd.keep_fd = pr.channel_fd;
 	if (run_command(r, &cmd, sc->attempt, &o, &code) < 0) {
+		sc->retryable = false;
 		r->res->exit_code = code;
 		close(pr.channel_fd);
 		return RS_FAILED;

@@ -100,8 +100,16 @@ child_main(const struct spawn_req *req, int out, int err, int status)
 		child_fail(status, ST_SETUP);
 	if (req->ru != NULL && runas_become(req->ru) < 0)
 		child_fail(status, ST_USER);
-	if (req->workdir != NULL && chdir(req->workdir) < 0)
-		child_fail(status, ST_WORKDIR);
+	if (req->workdir != NULL && chdir(req->workdir) < 0) {
+		int why = errno;
+
+		if (!req->workdir_is_home || chdir("/") < 0) {
+			errno = why;
+			child_fail(status, ST_WORKDIR);
+		}
+		dprintf(2, "cronwrap: home directory %s: %s; running in /\n",
+		    req->workdir, strerror(why));
+	}
 	if (req->fn != NULL) {
 		/* A plugin sees the job's environment, as a command does. */
 		environ = req->envp;

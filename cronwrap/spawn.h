@@ -7,6 +7,7 @@
 #ifndef CW_SPAWN_H
 #define CW_SPAWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -20,6 +21,9 @@ struct spawn_req {
 	int (*fn)(void *arg);
 	void *fn_arg;
 	const char *workdir; /* NULL = stay */
+	/* The workdir is only the user's home, not asked for: when it cannot
+	 * be entered, run in / and say so (as cron does). */
+	bool workdir_is_home;
 	const struct runas *ru;
 	int nice;
 	mode_t umask;

@@ -19,7 +19,8 @@
 static const struct cw_setting settings[] = {
     {"driver", CW_TYPE_STRING, 0, "sqlite (the default), postgresql or mysql"},
     {"database", CW_TYPE_STRING, 0,
-        "SQLite: the database file (absolute); else the database name"},
+        "SQLite: the database file (relative to the job file); else the "
+        "database name"},
     {"conninfo", CW_TYPE_STRING, 0,
         "PostgreSQL: a connection string or URI, e.g. service=NAME"},
     {"service_file", CW_TYPE_STRING, CW_SET_PATH,
@@ -108,15 +109,10 @@ check_driver(struct cw_ctx *ctx, const char *driver)
 		conf_error(ctx, "port", "not a TCP port");
 	if (strcmp(driver, "sqlite") != 0)
 		return;
-	/* ABI 1 gives a plugin no way to resolve a path against the job
-	 * file's directory for a key that is a path for one driver only. */
 	if (db == NULL)
 		conf_error(ctx, NULL,
 		    "database (the SQLite file) is "
 		    "required");
-	else if (db[0] != '/')
-		conf_error(
-		    ctx, "database", "give the SQLite file's absolute path");
 }
 
 /* The script must be readable now: a typo in its name is found by

@@ -173,3 +173,21 @@ def test_unknown_user(project):
     assert "no such user" in p.stderr
     p = project.run("check", "j")
     assert p.returncode == 78
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to switch users")
+def test_missing_home_runs_in_root_dir(project):
+    """nobody's home does not exist: as cron does, the job runs in / (and
+    says so) rather than failing; an explicit missing workdir fails."""
+    project.write_job("j", 'shell = "pwd";\nuser = "nobody";\n'
+                      'cron_output = "always";\n')
+    p = project.run("run", "j")
+    assert p.returncode == 0, p.stderr
+    assert "/\n" in p.stderr
+    assert "home directory /nonexistent" in p.stderr
+    project.write_job("k", 'shell = "pwd";\nworkdir = "/nonexistent/x";\n'
+                      'retry = { attempts = 3; delay = "5s"; };\n')
+    p = project.run("run", "k")
+    assert p.returncode == 70
+    assert "workdir /nonexistent/x" in p.stderr
+    assert "attempt 1 of 3" in p.stderr  # not retried: it cannot start

@@ -444,7 +444,6 @@ def test_check_reports_bad_settings(project):
     err = r.stderr
     for line, msg in (
             (3, 'driver: "oracle": expected sqlite, postgresql or mysql'),
-            (5, "database: give the SQLite file's absolute path"),
             (6, "output: a file name in the run directory, without '/'"),
             (6, "delimiter: one ASCII character"),
             (7, "line_ending: crlf or lf"), (7, "binary: hex or base64"),
@@ -478,3 +477,23 @@ def test_streams_in_constant_memory(project, sql_db, tmp_path, rows):
     assert r.returncode == 0, r.stderr
     assert "wrote m.csv: %d rows" % rows in last_log(project, "exp")
     assert int(r.stdout) < 16 * 1024, "peak RSS %s KB" % r.stdout
+
+
+def test_sqlite_database_relative_to_the_job_file(project):
+    """database = "x.db" is the file beside the job file, as every other
+    relative path in a job."""
+    import sqlite3 as sq
+    db = sq.connect(os.path.join(project.jobs_dir, "rel.db"))
+    db.execute("create table t (a)")
+    db.execute("insert into t values (42)")
+    db.commit()
+    db.close()
+    project.write_job("rel", '''
+        steps = ( { plugin = "sql2csv"; database = "rel.db";
+                    query = "SELECT a FROM t"; output = "t.csv"; },
+                  { shell = "cat t.csv"; } );
+        cron_output = "always";
+        ''')
+    r = project.run("run", "rel")
+    assert r.returncode == 0, r.stderr
+    assert "a\r\n42" in r.stderr or "42" in r.stderr.split("a", 1)[1]

@@ -125,6 +125,10 @@ long long cw_conf_int(struct cw_ctx *ctx, const char *key, long long def);
 double cw_conf_float(struct cw_ctx *ctx, const char *key, double def);
 bool cw_conf_bool(struct cw_ctx *ctx, const char *key, bool def);
 double cw_conf_duration(struct cw_ctx *ctx, const char *key, double def);
+/* The string setting KEY resolved against the job file's directory, as
+ * CW_SET_PATH does, whatever the setting's flags (for a key that is a path
+ * for one driver and a name for another).  NULL when absent. */
+const char *cw_conf_path(struct cw_ctx *ctx, const char *key);
 /* The strings of a CW_TYPE_STRINGS setting; *n is set to their count. */
 const char *const *cw_conf_strings(
     struct cw_ctx *ctx, const char *key, size_t *n);
