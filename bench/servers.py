@@ -181,11 +181,12 @@ def ensure_ftp_user():
 
 
 class Vsftpd:
-    """Plain FTP (passive mode), files under self.root_dir/incoming."""
+    """Plain FTP (passive mode), files under self.root_dir/incoming, in
+    data_root (default: root)."""
 
-    def __init__(self, root):
+    def __init__(self, root, data_root=None):
         ensure_ftp_user()
-        self.root_dir = os.path.join(root, "ftp-root")
+        self.root_dir = os.path.join(data_root or root, "ftp-root")
         os.makedirs(self.root_dir)
         self.incoming = owned_dir(os.path.join(self.root_dir, "incoming"),
                                   USER)
@@ -216,9 +217,10 @@ class Vsftpd:
 
 
 class Sshd:
-    """internal-sftp; ed25519 client key; files under self.incoming."""
+    """internal-sftp; ed25519 client key; files under self.incoming, in
+    data_root (default: root)."""
 
-    def __init__(self, root):
+    def __init__(self, root, data_root=None):
         ensure_ftp_user()
         d = os.path.join(root, "ssh")
         os.makedirs(d)
@@ -229,7 +231,8 @@ class Sshd:
         with open(os.path.join(d, "client.pub")) as f, \
                 open(os.path.join(d, "authorized_keys"), "w") as out:
             out.write(f.read())
-        self.incoming = owned_dir(os.path.join(d, "incoming"), USER)
+        self.incoming = owned_dir(os.path.join(data_root or d, "incoming"),
+                                  USER)
         self.port = free_port()
         conf = os.path.join(d, "sshd_config")
         with open(conf, "w") as f:
