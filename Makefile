@@ -38,6 +38,8 @@ WARN		 = -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 \
 
 ifdef SAN
 B		:= build-san
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+export ASAN_OPTIONS := detect_leaks=1
 SANFLAGS	:= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 else

@@ -453,12 +453,11 @@ def test_check_reports_bad_settings(project):
         assert "%s:%d: " % (path, line) in err and msg in err, (msg, err)
 
 
+@pytest.mark.rss
 @pytest.mark.parametrize("rows", [300000])
 def test_streams_in_constant_memory(project, sql_db, tmp_path, rows):
     """Peak RSS of cronwrap and the step's process, exporting many rows:
     under 16 MB whatever the row count."""
-    if SANITIZED:
-        pytest.skip("sanitizers change the memory profile")
     gen = {"sqlite": "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT "
                      "x + 1 FROM g WHERE x < %d) SELECT x, x * 0.25, "
                      "printf('%%0200d', x) FROM g",
