@@ -153,14 +153,15 @@ const char *
 cw_conf_path(struct cw_ctx *ctx, const char *key)
 {
 	const struct setting *set = plugin_setting(ctx->step, key);
-	char *cache_key, *path;
+	char *cache_key;
 	const char *done;
 
 	if (set == NULL || set->type != SET_STRING)
 		return NULL;
 	cache_key = xasprintf("path:%s", key);
 	if ((done = kv_get(&ctx->resolved, cache_key)) == NULL) {
-		path = path_resolve(ctx->job->dir, set->s);
+		char *path = path_resolve(ctx->job->dir, set->s);
+
 		kv_set(&ctx->resolved, cache_key, path);
 		free(path);
 		done = kv_get(&ctx->resolved, cache_key);
