@@ -4,10 +4,11 @@
 /dev/log is the socket of syslog_sink.py, so that cronwrap's syslog lines
 are really sent and received, as on a Debian host.
 
-usage: local.py BUILD WORK GENOUT EMPTY OUT.json [quick]
+usage: local.py BUILD WORK GENOUT EMPTY EMPTY_CORE OUT.json [quick]
 
 EMPTY is a program that returns at once, linked with the same shared
-libraries as cronwrap (run.sh makes it): the cost of loading them.
+libraries as cronwrap (run.sh makes it): the cost of loading them;
+EMPTY_CORE the same without libcurl, libesmtp, libssl and libcrypto.
 Where cronwrap misses a target, the section profiles it (profile.py)."""
 import json
 import os
@@ -23,8 +24,8 @@ import harness  # noqa: E402
 import profile  # noqa: E402
 from harness import Contender, Failure  # noqa: E402
 
-BUILD, WORK, GENOUT, EMPTY, OUT = sys.argv[1:6]
-QUICK = sys.argv[6:] == ["quick"]
+BUILD, WORK, GENOUT, EMPTY, EMPTY_CORE, OUT = sys.argv[1:7]
+QUICK = sys.argv[7:] == ["quick"]
 CW = os.path.join(BUILD, "cronwrap")
 HERE = os.path.dirname(os.path.abspath(__file__))
 GIB = 1 << 30
@@ -103,6 +104,8 @@ def bench_overhead():
         # of an empty program that loads the same libraries.
         Contender("cronwrap --version", [CW, "--version"]),
         Contender("empty program, cronwrap's libraries", [EMPTY]),
+        Contender("empty program, the same less libcurl, libesmtp, "
+                  "libssl, libcrypto", [EMPTY_CORE]),
     ]
     rounds, per = (3, 10) if QUICK else (10, 30)
     say("overhead: %d rounds x %d runs of each, interleaved" % (rounds, per))
@@ -161,7 +164,8 @@ def profile_overhead(c):
             k, _, v = line.partition(":")[2].partition(":")
             k = k.strip()
             if k in ("total startup time in dynamic loader",
-                     "number of relocations", "number of relative relocations"):
+                     "number of relocations",
+                     "number of relative relocations"):
                 ld.setdefault(name, {}).setdefault(k, v.strip())
     text += "\nThe dynamic loader at start (LD_DEBUG=statistics):\n\n" + \
         "| program | symbol relocations | relative relocations | " \
@@ -243,7 +247,8 @@ def bench_output():
         {"what": "cronwrap exec throughput >= 80 % of cat through a pipe",
          "value": "%.0f %%" % (100 * share), "met": share >= OUTPUT_MIN_SHARE},
         {"what": "cronwrap exec peak RSS < 8 MB",
-         "value": "%.1f MB (largest of %d runs)" % (rss / 1024, len(cw.rss_kb)),
+         "value": "%.1f MB (largest of %d runs)" % (rss / 1024,
+                                                    len(cw.rss_kb)),
          "met": rss < OUTPUT_MAX_RSS_KB},
     ]
     prof = None

@@ -104,9 +104,14 @@ def machine():
 
 def versions(sqlj):
     cw = sh(os.path.join(BUILD, "cronwrap"), "--version")
-    commit = sh("git", "-C", ROOT, "rev-parse", "--short", "HEAD")
-    dirty = sh("git", "-C", ROOT, "status", "--porcelain", "--",
-               "cronwrap", "jobs")
+    commit_file = os.path.join(WORK, "commit")
+    if os.path.exists(commit_file):       # as run.sh saw it
+        commit = open(commit_file).read().strip()
+        dirty = open(os.path.join(WORK, "dirty")).read().strip()
+    else:
+        commit = sh("git", "-C", ROOT, "rev-parse", "--short", "HEAD")
+        dirty = sh("git", "-C", ROOT, "status", "--porcelain", "--",
+                   "cronwrap", "jobs")
     producer = "?"
     dump = sh("readelf", "--debug-dump=info", os.path.join(BUILD, "cronwrap"))
     for line in dump.splitlines():
@@ -154,8 +159,13 @@ def table(header, rows):
 
 def main():
     loc, sqlj, up = load("local.json"), load("sql.json"), load("upload.json")
-    took = int(time.time()) - int(START)
-    now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M %Z").strip()
+    # The end: when the last section finished (load-end), so that running
+    # report.py again on a kept work directory says the same.
+    end = os.path.getmtime(os.path.join(WORK, "load-end")) \
+        if os.path.exists(os.path.join(WORK, "load-end")) else time.time()
+    took = int(end) - int(START)
+    now = datetime.datetime.fromtimestamp(end).strftime(
+        "%Y-%m-%d %H:%M %Z").strip()
     targets = (loc["overhead"]["targets"] + loc["output"]["targets"]
                + sqlj["targets"] + up["targets"] + loc["burst"]["targets"])
     md = []
@@ -197,8 +207,9 @@ def main():
       "syslog lines to a socket at /dev/log (received: %d lines from "
       "cronwrap over the local benchmarks). `cronwrap run` runs a job file "
       "(`command = [\"/bin/true\"];`); `cronwrap exec` wraps the command "
-      "without one. The last two rows are not contenders: they show what "
-      "starting cronwrap alone costs.\n" % (
+      "without one. The last three rows are not contenders: they show what "
+      "starting cronwrap alone costs, and what loading its shared libraries "
+      "costs (empty programs linked with them).\n" % (
           len(bare["round_medians"]), bare["runs"] // len(
               bare["round_medians"]),
           loc["syslog"]["counts"].get("cronwrap", 0)))
@@ -266,7 +277,8 @@ def main():
           "column%s\n" % (drv, "{:,}".format(v["records"]),
                           "{:,}".format(v["rows_differing_in_any_column"]),
                           (", first: sql2csv `%s` vs client `%s`" % (
-                              json.dumps(fd[0])[1:-1], json.dumps(fd[1])[1:-1]))
+                              json.dumps(fd[0])[1:-1],
+                              json.dumps(fd[1])[1:-1]))
                           if fd else ""))
 
     # 4. upload
@@ -323,7 +335,8 @@ def main():
     fu = {c["name"]: c for c in up["ftp"]}
     su = {c["name"]: c for c in up["sftp"]}
     w("\n## The anchors of the issue, measured again\n")
-    w("The issue's figures (2026-11-23, another script) beside this run's:\n\n")
+    w("The issue's figures (2026-11-23, another script) beside this "
+      "run's:\n\n")
     w(table(["anchor", "issue", "this run"], [
         ("bare /bin/true", "0.64 ms", ms(oc["bare"]["median_s"])),
         ("flock -n", "2.2× bare", rel(oc["flock -n"], oc["bare"])),
@@ -337,7 +350,8 @@ def main():
          rel(sq["sqlite3 -csv"], sq["psql \\copy csv"])),
         ("csvkit sql2csv", "9.6× psql",
          rel(sq["csvkit sql2csv (sqlite)"], sq["psql \\copy csv"])),
-        ("curl FTP", "937 MB/s", "%.0f MB/s" % fu["curl -T (FTP)"]["mb_per_s"]),
+        ("curl FTP", "937 MB/s",
+         "%.0f MB/s" % fu["curl -T (FTP)"]["mb_per_s"]),
         ("curl SFTP", "153 MB/s",
          "%.0f MB/s" % su["curl -T (SFTP)"]["mb_per_s"]),
         ("OpenSSH sftp", "223 MB/s",

@@ -46,15 +46,24 @@ else
 	trap 'rm -rf "$WORK"' EXIT INT TERM
 fi
 
-# The job of the output benchmark, and an empty program linked with the
-# shared libraries cronwrap needs (what loading them costs).
+# The job of the output benchmark, and empty programs linked with the
+# shared libraries cronwrap needs (what loading them costs): all of them,
+# and those left without HTTP (libcurl) and mail (libesmtp, OpenSSL).
 cc -std=c11 -O2 -Wall -Wextra -Werror -o "$WORK/genout" "$HERE/genout.c"
 libs=$(readelf -d "$BUILD/cronwrap" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/-l:\1/p')
+core=$(echo "$libs" | grep -v -e libcurl -e libesmtp -e libssl -e libcrypto)
 printf 'int main(void) { return 0; }\n' > "$WORK/empty.c"
 # shellcheck disable=SC2086
 cc -O2 -rdynamic -o "$WORK/empty" "$WORK/empty.c" -Wl,--no-as-needed $libs
+# shellcheck disable=SC2086
+cc -O2 -rdynamic -o "$WORK/empty-core" "$WORK/empty.c" -Wl,--no-as-needed $core
 
 uptime > "$WORK/load-start"
+# What is measured: the commit, and whether cronwrap/ or jobs/ differ
+# from it (the shared tree).
+git -C "$HERE/.." rev-parse --short HEAD > "$WORK/commit" 2>/dev/null || :
+git -C "$HERE/.." status --porcelain -- cronwrap jobs > "$WORK/dirty" \
+    2>/dev/null || :
 
 echo "== wrapper overhead, output capture, 30 jobs (private /dev/log)" >&2
 unshare -m --propagation private sh -c '
@@ -63,7 +72,7 @@ unshare -m --propagation private sh -c '
 	ln -s /proc/self/fd "$d"/fd; mkdir "$d"/shm "$d"/pts
 	mount --bind "$d" /dev
 	exec "$@"' sh $PY "$HERE/local.py" "$BUILD" "$WORK" "$WORK/genout" \
-    "$WORK/empty" "$WORK/local.json" $QUICK
+    "$WORK/empty" "$WORK/empty-core" "$WORK/local.json" $QUICK
 
 echo "== SQL to CSV" >&2
 $PY "$HERE/sql.py" "$BUILD" "$WORK" "$WORK/sql.json" $QUICK

@@ -239,7 +239,8 @@ def main():
                 "\\copy (%s) TO '%s' WITH (FORMAT csv, HEADER)"
                 % (QUERY, outs["psql"])], env=pg_env, rss=True, sync=True),
             Contender("sql2csv postgresql", [CW, "-c", conf, "run",
-                                             "export-postgresql"], rss=True, sync=True),
+                                             "export-postgresql"],
+                      rss=True, sync=True),
             Contender("mariadb --batch --quick", [
                 shutil.which("mariadb"), "--no-defaults", "-h", "127.0.0.1",
                 "-P", str(my.port), "-u", "cw", "--batch", "--quick",
@@ -251,7 +252,8 @@ def main():
                                        "-header", sqlite_path, QUERY],
                       stdout=outs["sqlite3"], rss=True, sync=True),
             Contender("sql2csv sqlite", [CW, "-c", conf, "run",
-                                         "export-sqlite"], rss=True, sync=True),
+                                         "export-sqlite"],
+                      rss=True, sync=True),
             Contender("csvkit sql2csv (sqlite)", [
                 "/usr/bin/sql2csv", "--db", "sqlite:///" + sqlite_path,
                 "--query", QUERY], stdout=outs["csvkit"], rss=True, sync=True),
