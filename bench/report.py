@@ -93,8 +93,8 @@ def machine():
         ("memory", "%.1f GiB" % mem),
         ("system", "Debian %s, Linux %s (%s)" % (
             debian, platform.release(), platform.machine())),
-        ("work directory", "%s (%s; run logs, CSVs and uploads land there)"
-         % (os.path.dirname(WORK), fs)),
+        ("work directory", "%s (%s: run logs and CSVs land there; the FTP "
+         "and SFTP servers write to a tmpfs)" % (os.path.dirname(WORK), fs)),
         ("load average (1, 5, 15 min) at start / end",
          " / ".join(loads) + " — the machine is shared: other engineers' "
          "builds and tests run beside the benchmark, which is why every "
