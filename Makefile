@@ -15,7 +15,8 @@ VERSION		:= 0.1.0
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 LIBDIR		?= $(PREFIX)/lib
-PLUGINDIR	?= $(LIBDIR)/cronwrap/jobs
+PKGLIBDIR	?= $(LIBDIR)/cronwrap
+PLUGINDIR	?= $(PKGLIBDIR)/jobs
 INCLUDEDIR	?= $(PREFIX)/include
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 MANDIR		?= $(PREFIX)/share/man
@@ -47,15 +48,21 @@ B		:= build
 SANFLAGS	:=
 endif
 
-CORE_PKGS	:= libconfig libcurl sqlite3 libesmtp-1.0 openssl
+CORE_PKGS	:= libconfig sqlite3
 CORE_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
 CORE_LIBS	:= $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -ldl -lm
+# The network code (mail, webhooks, URL checks) is a module loaded on first
+# use: its libraries cost ~5 ms at every start otherwise (net.h).
+NET_PKGS	:= libcurl libesmtp-1.0 openssl
+NET_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(NET_PKGS))
+NET_LIBS	:= $(shell $(PKG_CONFIG) --libs $(NET_PKGS))
 
 PATHDEFS	:= -DCW_VERSION='"$(VERSION)"' \
 		   -DCW_SYSCONFDIR='"$(SYSCONFDIR)"' \
 		   -DCW_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
 		   -DCW_RUNSTATEDIR='"$(RUNSTATEDIR)"' \
-		   -DCW_PLUGINDIR='"$(PLUGINDIR)"'
+		   -DCW_PLUGINDIR='"$(PLUGINDIR)"' \
+		   -DCW_NETMODULE='"$(PKGLIBDIR)/cronwrap-net.so"'
 
 ALL_CPPFLAGS	 = -D_GNU_SOURCE -Icronwrap -Icronwrap/include $(CPPFLAGS)
 ALL_CFLAGS	 = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
@@ -64,6 +71,9 @@ ALL_LDFLAGS	 = $(LDFLAGS) $(SANFLAGS)
 CORE_SRC	:= $(filter-out cronwrap/main.c,$(wildcard cronwrap/*.c cronwrap/util/*.c))
 CORE_OBJ	:= $(CORE_SRC:%.c=$(B)/obj/%.o)
 BIN		:= $(B)/cronwrap
+NET_SRC		:= $(wildcard cronwrap/net/*.c)
+NET_OBJ		:= $(NET_SRC:%.c=$(B)/pic/%.o)
+NET_SO		:= $(B)/cronwrap-net.so
 
 # Plugins: every jobs/NAME/ with a plugin.mk becomes $(B)/jobs/NAME.so.  A
 # plugin.mk sets PKGS_NAME (pkg-config packages) and may set LIBS_NAME.
@@ -77,7 +87,7 @@ UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN	:= $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
 TEST_PLUGIN_SO	:= $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
 
-all: $(BIN) $(PLUGIN_SO) $(B)/cronwrap-plugin.pc
+all: $(BIN) $(NET_SO) $(PLUGIN_SO) $(B)/cronwrap-plugin.pc
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -87,6 +97,14 @@ $(B)/obj/%.o: %.c
 # plugins call.
 $(BIN): $(B)/obj/cronwrap/main.o $(CORE_OBJ)
 	$(CC) $(ALL_LDFLAGS) -rdynamic -o $@ $^ $(CORE_LIBS)
+
+$(B)/pic/cronwrap/net/%.o: cronwrap/net/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(NET_CFLAGS) $(PATHDEFS) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+# Its undefined symbols (xasprintf, ...) are the binary's, as a plugin's.
+$(NET_SO): $(NET_OBJ)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(NET_LIBS)
 
 define plugin_rules
 $(1)_SRC := $$(wildcard jobs/$(1)/*.c)
@@ -111,27 +129,27 @@ $(B)/tests/plugins/%.so: tests/plugins/%.c
 # A unit test of plugin code lists the plugin sources it needs in its
 # plugin.mk: TEST_SRC_test_NAME := jobs/NAME/csv.c (and TEST_PKGS_test_NAME).
 .SECONDEXPANSION:
-$(B)/tests/test_%: tests/unit/test_%.c $(CORE_OBJ) $$(TEST_SRC_test_$$*)
+$(B)/tests/test_%: tests/unit/test_%.c $(CORE_OBJ) $(NET_OBJ) $$(TEST_SRC_test_$$*)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(PATHDEFS) \
+	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(NET_CFLAGS) $(PATHDEFS) \
 	    $(if $(TEST_PKGS_test_$*),$(shell $(PKG_CONFIG) --cflags $(TEST_PKGS_test_$*))) \
-	    $(ALL_CFLAGS) -rdynamic $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) \
+	    $(ALL_CFLAGS) -rdynamic $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(NET_LIBS) \
 	    $(if $(TEST_PKGS_test_$*),$(shell $(PKG_CONFIG) --libs $(TEST_PKGS_test_$*))) \
 	    $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Test tools: tests/tools/NAME.c, small programs the integration tests drive
 # (the schedule engine against croniter, ...), linked with the core.
-$(B)/tests/tools/%: tests/tools/%.c $(CORE_OBJ)
+$(B)/tests/tools/%: tests/tools/%.c $(CORE_OBJ) $(NET_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(PATHDEFS) $(ALL_CFLAGS) -rdynamic \
-	    $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(CORE_CFLAGS) $(NET_CFLAGS) $(PATHDEFS) $(ALL_CFLAGS) -rdynamic \
+	    $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(NET_LIBS)
 
 $(B)/cronwrap-plugin.pc: cronwrap/cronwrap-plugin.pc.in Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@PLUGINDIR@|$(PLUGINDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
--include $(CORE_OBJ:.o=.d) $(B)/obj/cronwrap/main.d
+-include $(CORE_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(B)/obj/cronwrap/main.d
 
 # Every test binary runs, then the target fails if any did.
 unit: $(UNIT_BIN)
@@ -165,10 +183,11 @@ bench: all
 	sh bench/run.sh $(CURDIR)/$(B)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(PLUGINDIR) \
 	    $(DESTDIR)$(INCLUDEDIR)/cronwrap $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cronwrap
+	install -m 644 $(NET_SO) $(DESTDIR)$(PKGLIBDIR)/cronwrap-net.so
 	for so in $(PLUGIN_SO); do install -m 644 $$so $(DESTDIR)$(PLUGINDIR)/; done
 	install -m 644 cronwrap/include/cronwrap/plugin.h $(DESTDIR)$(INCLUDEDIR)/cronwrap/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \

@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
+#include "util/base64.h"
 #include "mail.h"
 #include "mail_sendmail.h"
 #include "mail_smtp.h"
@@ -113,7 +113,7 @@ utf8_prefix(const char *s, size_t max)
 static void
 put_encoded(FILE *f, const char *s)
 {
-	unsigned char out[4 * ((EW_CHUNK + 2) / 3) + 1];
+	char out[4 * ((EW_CHUNK + 2) / 3) + 1];
 	char clean[EW_CHUNK + 1];
 	bool first = true;
 
@@ -125,7 +125,7 @@ put_encoded(FILE *f, const char *s)
 
 			clean[i] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
 		}
-		EVP_EncodeBlock(out, (const unsigned char *)clean, (int)n);
+		base64_encode((const unsigned char *)clean, n, out);
 		fprintf(f, "%s=?UTF-8?B?%s?=", first ? "" : "\r\n ", out);
 		first = false;
 		s += n;

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "alert_proc.h"
 #include "mail_esmtp.h"
 #include "mail_smtp.h"
@@ -131,7 +132,7 @@ mail_smtp_send(const struct mail_conf *conf, const char *from,
 	pid = alert_proc_fork(false, &fd);
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_IGN);
-		_exit(mail_esmtp_session(&req, STDOUT_FILENO));
+		_exit(net_mail_esmtp_session(&req, STDOUT_FILENO));
 	}
 	explicit_bzero(password, sizeof password);
 	if (pid < 0) {

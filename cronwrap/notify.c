@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "alert.h"
 #include "alert_json.h"
 #include "alert_proc.h"
@@ -48,7 +49,7 @@ notify_start(
 	err[0] = '\0';
 	if (job->notify.ping_start == NULL)
 		return 0;
-	if (notify_http(job->notify.ping_start, NULL, NULL,
+	if (net_notify_http(job->notify.ping_start, NULL, NULL,
 	        timeout_of(&job->notify), why, sizeof why) == 0)
 		return 0;
 	snprintf(err, errlen, "ping start: %s", why);
@@ -64,7 +65,7 @@ notify_webhook(
 	err[0] = '\0';
 	if (n->webhook == NULL)
 		return 0;
-	if (notify_http(n->webhook, "application/json", json, timeout_of(n),
+	if (net_notify_http(n->webhook, "application/json", json, timeout_of(n),
 	        why, sizeof why) == 0)
 		return 0;
 	snprintf(err, errlen, "webhook: %s", why);
@@ -194,7 +195,7 @@ ping_finish(const struct job *job, const struct alert_facts *f, char *err,
 	if (url == NULL)
 		return;
 	body = ping_body(f);
-	if (notify_http(url, "text/plain; charset=utf-8", body,
+	if (net_notify_http(url, "text/plain; charset=utf-8", body,
 	        timeout_of(&job->notify), why, sizeof why) < 0) {
 		char *msg = xasprintf(
 		    "ping %s: %s", f->event != 0 ? "failure" : "success", why);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "precond_int.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -87,7 +88,7 @@ evaluate_one(const struct precond_ctx *ctx, const struct requirement *req,
 		precond_command(ctx, req, res);
 		break;
 	case REQ_URL:
-		precond_url(ctx, req, res);
+		net_precond_url(ctx, req, res);
 		break;
 	default:
 		precond_set(res, PRECOND_ERROR, "%s:%d: unknown requirement",
