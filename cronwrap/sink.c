@@ -46,23 +46,6 @@ sink_flush_log(struct sink *s)
 	s->wlen = 0;
 }
 
-static void
-log_append(struct sink *s, const char *data, size_t len)
-{
-	if (s->log_fd < 0 || s->log_errno != 0)
-		return;
-	if (s->wlen + len > sizeof s->wbuf)
-		sink_flush_log(s);
-	if (len > sizeof s->wbuf) {
-		memcpy(s->wbuf, data, sizeof s->wbuf);
-		s->wlen = sizeof s->wbuf;
-		sink_flush_log(s);
-		return;
-	}
-	memcpy(s->wbuf + s->wlen, data, len);
-	s->wlen += len;
-}
-
 /* Control characters would break syslog's one-line records. */
 static void
 syslog_line(struct sink *s, int stream, const char *line, size_t len)
@@ -91,14 +74,35 @@ syslog_line(struct sink *s, int stream, const char *line, size_t len)
 		    clean);
 }
 
+/* "STAMP TAG text\n" straight into the write buffer: this runs for every
+ * line of output, so one copy of each piece and no strlen. */
+static void
+log_line(struct sink *s, int stream, const char *line, size_t len)
+{
+	size_t need = s->stamp_len + 4 + len + 1;
+	char *p;
+
+	if (s->log_fd < 0 || s->log_errno != 0)
+		return;
+	if (s->wlen + need > sizeof s->wbuf)
+		sink_flush_log(s);
+	if (need > sizeof s->wbuf) /* cannot happen: lines are cut */
+		return;
+	p = s->wbuf + s->wlen;
+	memcpy(p, s->stamp, s->stamp_len);
+	p += s->stamp_len;
+	memcpy(p, stream_tag[stream], 3);
+	p[3] = ' ';
+	p += 4;
+	memcpy(p, line, len);
+	p[len] = '\n';
+	s->wlen += need;
+}
+
 static void
 emit_line(struct sink *s, int stream, const char *line, size_t len)
 {
-	log_append(s, s->stamp, strlen(s->stamp));
-	log_append(s, stream_tag[stream], 3);
-	log_append(s, " ", 1);
-	log_append(s, line, len);
-	log_append(s, "\n", 1);
+	log_line(s, stream, line, len);
 	ring_push(&s->tail, line, len);
 	syslog_line(s, stream, line, len);
 	s->lines++;
@@ -114,6 +118,7 @@ set_stamp(struct sink *s, double now)
 		return;
 	iso8601_utc_ms(now, s->stamp, sizeof s->stamp - 1);
 	strcat(s->stamp, " ");
+	s->stamp_len = strlen(s->stamp);
 	s->stamp_at = now;
 }
 

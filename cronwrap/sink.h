@@ -33,6 +33,7 @@ struct sink {
 	char wbuf[65536];
 	size_t wlen;
 	char stamp[32];
+	size_t stamp_len;
 	double stamp_at;
 };
 

@@ -185,6 +185,10 @@ spawn_start(const struct spawn_req *req, struct child *c, int *exit_code,
 	close(out[1]);
 	close(errp[1]);
 	close(status[1]);
+	/* Larger pipes: fewer wake-ups for a job that prints a lot.  Best
+	 * effort (pipe-max-size may be lower). */
+	(void)fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
+	(void)fcntl(errp[0], F_SETPIPE_SZ, 1 << 20);
 	if (await_exec(req, status[0], pid, exit_code, err, errlen) < 0) {
 		close(status[0]);
 		close(out[0]);

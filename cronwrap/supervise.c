@@ -205,7 +205,7 @@ poll_timeout(const struct loop *l, double now)
 static void
 read_stream(struct loop *l, int i)
 {
-	static char buf[65536];
+	static char buf[256 * 1024];
 	ssize_t n = read(l->fds[i], buf, sizeof buf);
 
 	if (n > 0) {
@@ -248,8 +248,11 @@ loop_once(struct loop *l)
 		if (l->fds[i] >= 0 &&
 		    (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			read_stream(l, i);
-	sig_drain();
-	reap(l);
+	/* Children are reaped when a signal says so, not on every read. */
+	if (n > 0 && (p[2].revents & POLLIN)) {
+		sig_drain();
+		reap(l);
+	}
 	now = now_mono();
 	on_stop_signal(l, now);
 	on_timers(l, now);

@@ -9,6 +9,7 @@ ring_init(struct ring *r, size_t cap)
 {
 	r->cap = cap ? cap : 1;
 	r->lines = xcalloc(r->cap, sizeof *r->lines);
+	r->caps = xcalloc(r->cap, sizeof *r->caps);
 	r->start = r->n = 0;
 }
 
@@ -23,9 +24,16 @@ ring_push(struct ring *r, const char *line, size_t len)
 	} else {
 		i = r->start;
 		r->start = (r->start + 1) % r->cap;
-		free(r->lines[i]);
 	}
-	r->lines[i] = xstrndup(line, len);
+	/* The evicted line's buffer takes the new one: a job printing
+	 * millions of lines costs no malloc per line. */
+	if (r->caps[i] < len + 1) {
+		r->caps[i] = len + 1 > 128 ? len + 1 : 128;
+		free(r->lines[i]);
+		r->lines[i] = xmalloc(r->caps[i]);
+	}
+	memcpy(r->lines[i], line, len);
+	r->lines[i][len] = '\0';
 }
 
 char *
@@ -55,9 +63,11 @@ ring_join(const struct ring *r, size_t n)
 void
 ring_free(struct ring *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->lines[(r->start + i) % r->cap]);
+	for (size_t i = 0; i < r->cap; i++)
+		free(r->lines != NULL ? r->lines[i] : NULL);
 	free(r->lines);
+	free(r->caps);
 	r->lines = NULL;
+	r->caps = NULL;
 	r->n = r->cap = r->start = 0;
 }

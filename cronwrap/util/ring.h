@@ -9,6 +9,7 @@
 
 struct ring {
 	char **lines;
+	size_t *caps; /* allocated size of each line: buffers are reused */
 	size_t cap;   /* lines kept at most */
 	size_t start; /* index of the oldest */
 	size_t n;
