@@ -3,10 +3,12 @@
  * mail, and a check of the "defaults" group.
  */
 #include <errno.h>
+#include <limits.h>
 #include <libconfig.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -62,12 +64,36 @@ global_dirs(struct global *g, bool have_file)
 	g->lock_dir = xasprintf("/tmp/cronwrap-%ld", (long)geteuid());
 }
 
+/* The installed plugin directory; for a binary run from its build tree
+ * (where the plugins are built beside it, in jobs/), that one. */
+static char *
+default_plugin_dir(void)
+{
+	char exe[PATH_MAX], *dir, *near;
+	ssize_t n;
+	struct stat st;
+
+	if (stat(CW_PLUGINDIR, &st) == 0)
+		return xstrdup(CW_PLUGINDIR);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return xstrdup(CW_PLUGINDIR);
+	exe[n] = '\0';
+	dir = path_dirname(exe);
+	near = xasprintf("%s/jobs", dir);
+	free(dir);
+	if (stat(near, &st) == 0 && S_ISDIR(st.st_mode))
+		return near;
+	free(near);
+	return xstrdup(CW_PLUGINDIR);
+}
+
 static void
 global_defaults(struct global *g, bool have_file)
 {
 	memset(g, 0, sizeof *g);
 	global_dirs(g, have_file);
-	g->plugin_dir = xstrdup(CW_PLUGINDIR);
+	g->plugin_dir = default_plugin_dir();
 	g->syslog_ident = xstrdup("cronwrap");
 	g->syslog_facility = LOG_CRON;
 	g->cron_output = OUT_FAILURE;
