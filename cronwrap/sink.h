@@ -30,7 +30,7 @@ struct sink {
 	/* Private: partial lines and the log file's write buffer. */
 	char part[3][SINK_LINE_MAX];
 	size_t part_len[3];
-	char wbuf[65536];
+	char wbuf[262144];
 	size_t wlen;
 	char stamp[32];
 	size_t stamp_len;
