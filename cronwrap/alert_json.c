@@ -7,37 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
 #include "alert_json.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-/* A JSON string (RFC 8259) of s made valid UTF-8. */
+/* A JSON string of s, or null. */
 static void
 json_str(struct strbuf *b, const char *s)
 {
-	char *u;
-
-	if (s == NULL) {
+	if (s == NULL)
 		strbuf_adds(b, "null");
-		return;
-	}
-	u = alert_text_utf8(s);
-	strbuf_add(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
-			strbuf_adds(b, "\\n");
-		else if (*p == '\t')
-			strbuf_adds(b, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(b, "\\u%04x", *p);
-		else
-			strbuf_add(b, (const char *)p, 1);
-	}
-	strbuf_add(b, "\"", 1);
-	free(u);
+	else
+		json_quote(b, s);
 }
 
 static void
