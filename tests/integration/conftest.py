@@ -11,8 +11,10 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import textwrap
+import time
 
 import pytest
 
@@ -161,6 +163,30 @@ def unprivileged_user():
     except KeyError:
         subprocess.run(["useradd", "-m", "-s", "/bin/sh", name], check=True)
     return pwd.getpwnam(name)
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 free now, for a server a fixture starts."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, proc, what, timeout=10):
+    """Waits until something listens on port, failing early if proc (the
+    server) exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("%s exited with %s" % (what, proc.returncode))
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("%s did not listen on %d" % (what, port))
 
 
 def which(prog):

@@ -17,26 +17,18 @@ without quoting trouble (strings go as hex).
 """
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
 import time
 
 import pytest
+from conftest import free_port
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 MARIADBD = "/usr/sbin/mariadbd"
 USER = "cw"
 PASSWORD = "cw-pass"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _as_user(name):

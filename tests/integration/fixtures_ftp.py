@@ -23,38 +23,16 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import time
 
 import pytest
+from conftest import free_port, wait_port
 
 USER = "cwftp"
 PASSWORD = "cwftp-pass"
 VSFTPD = "/usr/sbin/vsftpd"
 SSHD = "/usr/sbin/sshd"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, proc, what, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("%s exited with %s" % (what, proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("%s did not listen on %d" % (what, port))
 
 
 def _descendants(pid):

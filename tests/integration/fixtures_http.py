@@ -13,24 +13,16 @@ import time
 
 import pytest
 
-from conftest import HERE
+from conftest import HERE, free_port
 
 SERVER = os.path.join(HERE, "servers", "http_server.py")
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class HttpServer:
     def __init__(self, root, name, status):
         self.dir = os.path.join(root, name)
         os.makedirs(self.dir)
-        self.port = _free_port()
+        self.port = free_port()
         self.proc = subprocess.Popen(
             [sys.executable, SERVER, str(self.port), self.dir, str(status)],
             stdout=subprocess.DEVNULL, stderr=open(self.dir + ".log", "w"))

@@ -16,7 +16,6 @@ import email
 import email.policy
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,20 +23,13 @@ import time
 import pytest
 
 from conftest import BUILD, HERE
+from conftest import free_port
 
 SERVER = os.path.join(HERE, "servers", "smtp_server.py")
 MAILPROBE = os.path.join(BUILD, "tests", "tools", "mailprobe")
 ALERTPROBE = os.path.join(BUILD, "tests", "tools", "alertprobe")
 USER = "cw"
 PASSWORD = "secret"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Mail:

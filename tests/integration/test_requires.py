@@ -13,6 +13,7 @@ import time
 import pytest
 
 from conftest import CRONWRAP, HERE
+from conftest import free_port
 
 # A daily window; its end is 2026-11-23 in UTC.
 WINDOW = "2026-11-22T04:30:00Z/2026-11-23T04:30:00Z"
@@ -43,14 +44,6 @@ def export_job(project, marker, requires, unmet="fail", extra="",
         'requires = ( %s );\n'
         'unmet = "%s"; unmet_poll = "1s"; unmet_timeout = "%s";\n'
         '%s') % (marker, requires, unmet, unmet_timeout, extra))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start_server(argv, port):
