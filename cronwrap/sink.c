@@ -1,12 +1,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "sink.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 static const char *const stream_tag[] = {"cw ", "out", "err"};
 
@@ -22,6 +24,8 @@ sink_init(struct sink *s, int log_fd, const char *job, const char *run_id,
 	s->syslog_budget = syslog_budget;
 	s->live = live;
 	ring_init(&s->tail, tail_lines);
+	s->pending_cap = s->tail.cap;
+	s->pending = xcalloc(s->pending_cap, sizeof *s->pending);
 }
 
 void
@@ -99,11 +103,48 @@ log_line(struct sink *s, int stream, const char *line, size_t len)
 	s->wlen += need;
 }
 
+/* Copies the pending lines into the tail, oldest first. */
 static void
-emit_line(struct sink *s, int stream, const char *line, size_t len)
+pending_flush(struct sink *s)
+{
+	for (size_t i = 0; i < s->pending_n; i++) {
+		const struct sink_pending *p =
+		    &s->pending[(s->pending_start + i) % s->pending_cap];
+
+		ring_push(&s->tail, p->line, p->len);
+	}
+	s->pending_start = s->pending_n = 0;
+}
+
+/* A line that stays valid until sink_feed() returns: remembered, not
+ * copied, since a later line of the same chunk will likely evict it. */
+static void
+pending_add(struct sink *s, const char *line, size_t len)
+{
+	size_t i;
+
+	if (s->pending_n < s->pending_cap)
+		i = (s->pending_start + s->pending_n++) % s->pending_cap;
+	else {
+		i = s->pending_start;
+		s->pending_start = (s->pending_start + 1) % s->pending_cap;
+	}
+	s->pending[i] = (struct sink_pending){line, len};
+}
+
+/* borrowed: line lives in the chunk being fed, not in a buffer of ours
+ * that is about to be reused. */
+static void
+emit_line(struct sink *s, int stream, const char *line, size_t len,
+    bool borrowed)
 {
 	log_line(s, stream, line, len);
-	ring_push(&s->tail, line, len);
+	if (borrowed)
+		pending_add(s, line, len);
+	else {
+		pending_flush(s);
+		ring_push(&s->tail, line, len);
+	}
 	syslog_line(s, stream, line, len);
 	s->lines++;
 }
@@ -141,7 +182,7 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len, double now)
 		if (*plen == SINK_LINE_MAX) {
 			/* A full line: cut here, unless its newline is what
 			 * comes next (then it was exactly full). */
-			emit_line(s, stream, part, *plen);
+			emit_line(s, stream, part, *plen, false);
 			*plen = 0;
 			if (*data == '\n') {
 				data++;
@@ -152,8 +193,8 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len, double now)
 		nl = memchr(data, '\n', len);
 		seg = nl ? (size_t)(nl - data) : len;
 		if (*plen == 0 && nl != NULL && seg <= SINK_LINE_MAX) {
-			emit_line(
-			    s, stream, data, seg); /* whole line, no copy */
+			emit_line(s, stream, data, seg,
+			    true); /* whole line, no copy */
 			used = seg + 1;
 		} else {
 			size_t room = SINK_LINE_MAX - *plen;
@@ -163,7 +204,7 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len, double now)
 			*plen += used;
 			/* cppcheck-suppress knownConditionTrueFalse */
 			if (used == seg && nl != NULL) {
-				emit_line(s, stream, part, *plen);
+				emit_line(s, stream, part, *plen, false);
 				*plen = 0;
 				used++; /* the newline */
 			}
@@ -171,6 +212,7 @@ sink_feed(struct sink *s, int stream, const char *data, size_t len, double now)
 		data += used;
 		len -= used;
 	}
+	pending_flush(s);
 }
 
 void
@@ -188,7 +230,7 @@ sink_note(struct sink *s, const char *fmt, ...)
 	if ((size_t)n >= sizeof line)
 		n = sizeof line - 1;
 	set_stamp(s, now_real());
-	emit_line(s, 0, line, (size_t)n);
+	emit_line(s, 0, line, (size_t)n, false);
 	sink_flush_log(s);
 }
 
@@ -197,8 +239,8 @@ sink_flush(struct sink *s)
 {
 	for (int stream = SINK_OUT; stream <= SINK_ERR; stream++)
 		if (s->part_len[stream] > 0) {
-			emit_line(
-			    s, stream, s->part[stream], s->part_len[stream]);
+			emit_line(s, stream, s->part[stream],
+			    s->part_len[stream], false);
 			s->part_len[stream] = 0;
 		}
 	sink_flush_log(s);
@@ -209,4 +251,6 @@ sink_finish(struct sink *s)
 {
 	sink_flush(s);
 	ring_free(&s->tail);
+	free(s->pending);
+	s->pending = NULL;
 }

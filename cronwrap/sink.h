@@ -35,6 +35,13 @@ struct sink {
 	char stamp[32];
 	size_t stamp_len;
 	double stamp_at;
+	/* Lines of the chunk being fed, still in the caller's buffer: only
+	 * the last ones reach the tail, copied once the chunk is done. */
+	struct sink_pending {
+		const char *line;
+		size_t len;
+	} * pending;
+	size_t pending_cap, pending_start, pending_n;
 };
 
 /* log_fd is owned by the caller, who closes it after sink_finish(). */

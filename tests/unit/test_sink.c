@@ -506,6 +506,42 @@ test_tail(void **state)
 	sink_finish(&s);
 }
 
+/* Whole lines are taken into the tail when their chunk is done, lines
+ * from the partial-line buffer at once: the order must still be the
+ * output's, when both kinds come in one chunk. */
+static void
+test_tail_order(void **state)
+{
+	size_t zlen = SINK_LINE_MAX + 10, len = 2 + zlen + 3;
+	char *chunk = malloc(len), *want = malloc(len + 8), *tail;
+	struct sink s;
+
+	(void)state;
+	memcpy(chunk, "1\n", 2);
+	memset(chunk + 2, 'z', zlen);
+	memcpy(chunk + 2 + zlen, "\n2\n", 3);
+	sink_open(&s, -1, 4);
+	sink_feed(&s, SINK_OUT, "0", 1, T0);
+	sink_feed(&s, SINK_OUT, chunk, len, T0);
+	/* "01", the cut line, its 10-byte rest, "2" */
+	memcpy(want, "01\n", 3);
+	memset(want + 3, 'z', SINK_LINE_MAX);
+	want[3 + SINK_LINE_MAX] = '\n';
+	memcpy(want + 4 + SINK_LINE_MAX, "zzzzzzzzzz\n2\n", 14);
+	want[18 + SINK_LINE_MAX] = '\0';
+	tail = ring_join(&s.tail, 0);
+	assert_string_equal(tail, want);
+	free(tail);
+	/* Many lines in one chunk: only the last four stay. */
+	sink_feed(&s, SINK_OUT, "a\nb\nc\nd\ne\nf", 11, T0);
+	tail = ring_join(&s.tail, 0);
+	assert_string_equal(tail, "b\nc\nd\ne\n");
+	free(tail);
+	sink_finish(&s);
+	free(chunk);
+	free(want);
+}
+
 /* The tail holds lines cut to SINK_LINE_MAX, never more. */
 static void
 test_tail_long_line(void **state)
@@ -539,6 +575,7 @@ main(void)
 	    cmocka_unit_test(test_big_output),
 	    cmocka_unit_test(test_log_write_error),
 	    cmocka_unit_test(test_tail),
+	    cmocka_unit_test(test_tail_order),
 	    cmocka_unit_test(test_tail_long_line),
 	};
 
