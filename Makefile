@@ -202,7 +202,8 @@ lint:
 	cppcheck --std=c11 --library=posix --enable=warning,style,performance,portability \
 	    --suppress=readdirCalled --suppress=getpwnamCalled --suppress=getpwuidCalled \
 	    --error-exitcode=1 --inline-suppr --quiet -Icronwrap -Icronwrap/include cronwrap jobs
-	clang-format --dry-run --Werror cronwrap/*.[ch] cronwrap/util/*.[ch] jobs/*/*.[ch]
+	clang-format --dry-run --Werror cronwrap/*.[ch] cronwrap/util/*.[ch] cronwrap/net/*.[ch] \
+	    jobs/*/*.[ch] tests/unit/*.c tests/plugins/*.c tests/tools/*.c
 
 clean:
 	rm -rf build build-san

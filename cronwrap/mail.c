@@ -8,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "util/base64.h"
 #include "mail.h"
 #include "mail_sendmail.h"

@@ -52,14 +52,14 @@ try_open(const char *path, char *err, size_t errlen)
 		dlclose(h);
 		return NULL;
 	}
-	return net; /* never closed: its libraries keep state */
+	/* cppcheck-suppress resourceLeak ; never closed: its libraries keep
+	 * state for the rest of the process */
+	return net;
 }
 
 const struct cw_net *
 net_module(char *err, size_t errlen)
 {
-	char *near;
-
 	if (loaded != NULL)
 		return loaded;
 	snprintf(err, errlen, "cannot find %s beside cronwrap nor as %s",
@@ -67,7 +67,8 @@ net_module(char *err, size_t errlen)
 	/* Linked in already (tests)? */
 	loaded = dlsym(RTLD_DEFAULT, "cw_net");
 	if (loaded == NULL) {
-		near = beside_binary();
+		char *near = beside_binary();
+
 		loaded = try_open(near, err, errlen);
 		free(near);
 	}
@@ -97,8 +98,8 @@ net_notify_http(const char *url, const char *ctype, const char *body,
 	const struct cw_net *net = net_module(err, errlen);
 
 	return net != NULL
-	    ? net->notify_http(url, ctype, body, timeout, err, errlen)
-	    : -1;
+	           ? net->notify_http(url, ctype, body, timeout, err, errlen)
+	           : -1;
 }
 
 void

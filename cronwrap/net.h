@@ -23,8 +23,8 @@
 struct cw_net {
 	uint32_t version; /* CW_NET_VERSION */
 	int (*mail_esmtp_session)(const struct esmtp_req *req, int fd);
-	int (*notify_http)(const char *url, const char *ctype,
-	    const char *body, double timeout, char *err, size_t errlen);
+	int (*notify_http)(const char *url, const char *ctype, const char *body,
+	    double timeout, char *err, size_t errlen);
 	void (*precond_url)(const struct precond_ctx *ctx,
 	    const struct requirement *req, struct precond_result *res);
 };

@@ -135,8 +135,8 @@ pending_add(struct sink *s, const char *line, size_t len)
 /* borrowed: line lives in the chunk being fed, not in a buffer of ours
  * that is about to be reused. */
 static void
-emit_line(struct sink *s, int stream, const char *line, size_t len,
-    bool borrowed)
+emit_line(
+    struct sink *s, int stream, const char *line, size_t len, bool borrowed)
 {
 	log_line(s, stream, line, len);
 	if (borrowed)

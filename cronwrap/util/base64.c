@@ -11,7 +11,7 @@ base64_encode(const unsigned char *in, size_t n, char *out)
 
 	for (i = 0; i + 2 < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-		    in[i + 2];
+		             in[i + 2];
 
 		*o++ = alphabet[v >> 18 & 63];
 		*o++ = alphabet[v >> 12 & 63];

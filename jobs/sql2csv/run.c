@@ -157,8 +157,8 @@ job_conf(struct job *j)
 	/* A SQLite database is a file, relative to the job file; for the
 	 * servers it is a name. */
 	c->database = strcmp(driver != NULL ? driver : "sqlite", "sqlite") == 0
-	    ? cw_conf_path(ctx, "database")
-	    : cw_conf_string(ctx, "database");
+	                  ? cw_conf_path(ctx, "database")
+	                  : cw_conf_string(ctx, "database");
 	c->conninfo = cw_conf_string(ctx, "conninfo");
 	c->service_file = cw_conf_string(ctx, "service_file");
 	c->host = cw_conf_string(ctx, "host");

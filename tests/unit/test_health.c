@@ -13,7 +13,7 @@
 
 #include "health.h"
 
-#define H(hh, mm, ss) (1767225600.0 + (hh) * 3600.0 + (mm) * 60.0 + (ss))
+#define H(hh, mm, ss) (1767225600.0 + (hh)*3600.0 + (mm)*60.0 + (ss))
 
 static const struct {
 	const char *sched;

@@ -27,8 +27,8 @@ test_json_strings(void **state)
 	    {"line\nnext\ttab", "\"line\\nnext\\ttab\""},
 	    {"bell\a del\x7f", "\"bell\\u0007 del\\u007f\""},
 	    {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 "
-							 "\xe2\x82\xac "
-							 "\xf0\x9f\x98\x80\""},
+	                                                  "\xe2\x82\xac "
+	                                                  "\xf0\x9f\x98\x80\""},
 	    {"bad\xff!", "\"bad\\ufffd!\""},
 	    {"overlong\xc0\x80", "\"overlong\\ufffd\\ufffd\""},
 	    {"surrogate\xed\xa0\x80", "\"surrogate\\ufffd\\ufffd\\ufffd\""},
@@ -111,8 +111,8 @@ test_table_alignment(void **state)
 	fclose(f);
 	/* "café" is four characters wide; the last column is not padded. */
 	assert_string_equal(text, "JOB   STATUS  NOTE\n"
-				  "caf\xc3\xa9  ok      -\n"
-				  "a     -       3 runs\n");
+	                          "caf\xc3\xa9  ok      -\n"
+	                          "a     -       3 runs\n");
 	free(text);
 	table_free(&t);
 }

@@ -147,14 +147,14 @@ test_runid_time(void **state)
 	runid_new(1767225600.25, id);
 	assert_int_equal(retention_runid_time(id, &t), 0);
 	assert_true(t > 1767225600.24 && t < 1767225600.26);
-	assert_int_equal(retention_runid_time("01ARZ3NDEKTSV4RRFFQ69G5FAV", &t),
-	    0);
-	assert_int_equal(retention_runid_time("01arz3ndektsv4rrffq69g5fav", &t),
-	    -1);
-	assert_int_equal(retention_runid_time("01ARZ3NDEKTSV4RRFFQ69G5FA", &t),
-	    -1);
-	assert_int_equal(retention_runid_time("01ARZ3NDEKTSV4RRFFQ69G5FAU", &t),
-	    -1);
+	assert_int_equal(
+	    retention_runid_time("01ARZ3NDEKTSV4RRFFQ69G5FAV", &t), 0);
+	assert_int_equal(
+	    retention_runid_time("01arz3ndektsv4rrffq69g5fav", &t), -1);
+	assert_int_equal(
+	    retention_runid_time("01ARZ3NDEKTSV4RRFFQ69G5FA", &t), -1);
+	assert_int_equal(
+	    retention_runid_time("01ARZ3NDEKTSV4RRFFQ69G5FAU", &t), -1);
 	assert_int_equal(retention_runid_time("notes.txt", &t), -1);
 }
 
@@ -227,8 +227,8 @@ test_leftovers(void **state)
 	young_log = xasprintf("%s/lost/%s.log", f->g.log_dir, young_id);
 	young_dir = xasprintf("%s/runs/lost/%s", f->g.state_dir, young_id);
 	notes = xasprintf("%s/lost/notes.txt", f->g.log_dir);
-	link = xasprintf("%s/runs/lost/%s", f->g.state_dir,
-	    "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+	link = xasprintf(
+	    "%s/runs/lost/%s", f->g.state_dir, "01ARZ3NDEKTSV4RRFFQ69G5FAV");
 	assert_int_equal(mkdir_p(old_dir, 0755), 0);
 	assert_int_equal(mkdir_p(young_dir, 0755), 0);
 	mkdir_parent(old_log);
