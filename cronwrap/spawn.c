@@ -235,6 +235,8 @@ start_child(const struct spawn_req *req, int out, int err, int status)
 			child_main(req, out, err, status);
 		return pid;
 	}
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is right for
+	 * MAP_ANONYMOUS */
 	stack = mmap(NULL, SHARED_CHILD_STACK, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
