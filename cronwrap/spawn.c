@@ -235,9 +235,9 @@ start_child(const struct spawn_req *req, int out, int err, int status)
 			child_main(req, out, err, status);
 		return pid;
 	}
-	/* cppcheck-suppress invalidFunctionArg ; fd -1 is right for
-	 * MAP_ANONYMOUS */
+	/* fd -1 is what MAP_ANONYMOUS wants, whatever cppcheck says. */
 	stack = mmap(NULL, SHARED_CHILD_STACK, PROT_READ | PROT_WRITE,
+	    /* cppcheck-suppress invalidFunctionArg */
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
