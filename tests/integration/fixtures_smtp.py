@@ -6,6 +6,8 @@ Started once per session, in the foreground as children of pytest:
     127.0.0.1, which is its own CA: cert) and AUTH LOGIN/PLAIN as
     user/password, neither required (so a refused AUTH still delivers);
   - "plain": no STARTTLS, no AUTH.
+Both refuse RCPT TO for any nobody@ address (550 5.1.1, as postfix says
+of an unknown user).
 The smtp fixture (per test) empties both mailboxes first.
 
 Helpers: mailprobe() runs tests/tools/mailprobe (one message through

@@ -187,6 +187,26 @@ def test_missing_password_file_is_an_error(smtp, tmp_path):
     assert "No such file" in p.stderr
 
 
+def test_a_refused_recipient_is_reported_and_the_others_get_the_mail(smtp):
+    p = probe(smtp.plain, "-t", "no", "nobody@example.com", "ops@example.com")
+    assert p.returncode == 0, p.stderr
+    [m] = smtp.plain.wait(1)
+    assert m.envelope["to"] == ["ops@example.com"]
+    assert "warning:" in p.stderr
+    assert "nobody@example.com" in p.stderr
+    assert "550" in p.stderr and "User unknown" in p.stderr
+
+
+def test_every_recipient_refused_is_not_delivered(smtp):
+    p = probe(smtp.plain, "-t", "no", "nobody@example.com")
+    assert p.returncode == 1
+    assert "error:" in p.stderr
+    assert "no recipient accepted" in p.stderr
+    assert "550" in p.stderr and "nobody@example.com" in p.stderr
+    time.sleep(0.5)
+    assert smtp.plain.messages() == []
+
+
 def test_dead_server_says_why(smtp_servers):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

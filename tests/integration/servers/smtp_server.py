@@ -5,6 +5,12 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 port, d, *tls = sys.argv[1:]
 
 class Saver:
+    async def handle_RCPT(self, server, sess, env, address, options):
+        if address.startswith("nobody@"):           # a mailbox that does not exist
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        env.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, sess, env):
         b = os.path.join(d, str(time.time_ns()))
         with open(b + ".json", "w") as f:
