@@ -177,6 +177,31 @@ put_date(FILE *f, time_t t)
 	    tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }
 
+/* "Name <addr>" with a name that is not ASCII: the name becomes RFC 2047
+ * encoded words (its quotes dropped), the address stays as it is. */
+static void
+put_mailbox(FILE *f, const char *mailbox)
+{
+	const char *lt = strrchr(mailbox, '<');
+	char *name;
+	size_t n;
+
+	if (lt == NULL || is_ascii_printable(mailbox)) {
+		put_value(f, mailbox);
+		return;
+	}
+	while (*mailbox == ' ' || *mailbox == '"')
+		mailbox++;
+	n = (size_t)(lt - mailbox);
+	while (n > 0 && (mailbox[n - 1] == ' ' || mailbox[n - 1] == '"'))
+		n--;
+	name = xstrndup(mailbox, n);
+	put_encoded(f, name);
+	fputc(' ', f);
+	put_value(f, lt);
+	free(name);
+}
+
 static void
 put_to(FILE *f, const struct strv *to)
 {
@@ -184,7 +209,7 @@ put_to(FILE *f, const struct strv *to)
 	for (size_t i = 0; to != NULL && i < to->n; i++) {
 		if (i > 0)
 			fputs(",\r\n ", f);
-		put_value(f, to->v[i]);
+		put_mailbox(f, to->v[i]);
 	}
 	fputs("\r\n", f);
 }
@@ -270,7 +295,7 @@ put_headers(FILE *f, const struct mail_msg *m, const char *host, bool qp)
 	fprintf(f, "Message-ID: <%s.%ld.cronwrap@", id, (long)getpid());
 	put_value(f, host);
 	fputs(">\r\nFrom: ", f);
-	put_value(f, m->from);
+	put_mailbox(f, m->from);
 	fputs("\r\n", f);
 	put_to(f, m->to);
 	put_subject(f, m->subject);

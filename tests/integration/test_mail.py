@@ -81,6 +81,25 @@ def test_utf8_subject_is_encoded_and_ascii_body_stays_7bit(smtp, tmp_path):
     assert m.body == "plain ascii\n"
 
 
+def test_display_names_that_are_not_ascii_are_encoded(smtp):
+    p = probe(smtp.plain, "-t", "no", "-f", "\"Tâches planifiées\" <cw@example.com>",
+              "Équipe Données <data@example.com>", "ops@example.com")
+    assert p.returncode == 0, p.stderr
+    [m] = smtp.plain.wait(1)
+    head = m.raw.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii()
+    assert b"=?UTF-8?B?" in head
+    [to_name, to_plain] = m.msg["To"].addresses
+    assert (to_name.display_name, to_name.addr_spec) == \
+        ("Équipe Données", "data@example.com")
+    assert to_plain.addr_spec == "ops@example.com"
+    [frm] = m.msg["From"].addresses
+    assert (frm.display_name, frm.addr_spec) == \
+        ("Tâches planifiées", "cw@example.com")
+    assert m.envelope["from"] == "cw@example.com"
+    assert m.envelope["to"] == ["data@example.com", "ops@example.com"]
+
+
 def test_header_injection_from_the_subject_is_neutralised(smtp, tmp_path):
     body = write(tmp_path, "body", "x\n")
     p = probe(smtp.plain, "-t", "no", "-S", "bad\r\nBcc: evil@example.com",
