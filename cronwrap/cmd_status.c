@@ -77,6 +77,13 @@ status_note(struct table *t, const struct job_health *h)
 	           (h->last.signal > 0 || h->last.exit_code >= 0)) {
 		report_exit(&h->last, when, sizeof when);
 		table_addf(t, "%s%s", h->last.signal > 0 ? "" : "exit ", when);
+	} else if (h->has_last && h->last.status == RS_SKIPPED &&
+	           h->last.reason != NULL) {
+		/* Why the latest start did nothing: a lock held, requirements
+		 * unmet; the failures, if any, are counted beside. */
+		reason = report_oneline(h->last.reason);
+		table_addf(t, "skipped: %s", reason);
+		free(reason);
 	} else {
 		table_add(t, NULL);
 	}
