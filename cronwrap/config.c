@@ -150,8 +150,13 @@ config_job_from_text(const struct global *g, const char *name, const char *text,
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
 		diag_add(d, NULL, 0, "options: %s", config_error_text(&cfg));
 		ret = -1;
-	} else
-		ret = config_default_keys(job, config_root_setting(&cfg), d);
+	} else {
+		config_setting_t *root = config_root_setting(&cfg);
+
+		ret = config_exec_keys(job, root, d);
+		if (ret == 0)
+			ret = config_job_validate(job, root, d);
+	}
 	config_destroy(&cfg);
 	if (ret < 0)
 		job_free(job);

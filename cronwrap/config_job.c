@@ -257,6 +257,19 @@ config_job_keys(struct job *job, const config_setting_t *group, struct diag *d)
 	return cfg_dispatch(group, keys, job, d);
 }
 
+/* "exec" options: the keys of defaults, and a schedule for the window. */
+int
+config_exec_keys(struct job *job, const config_setting_t *group, struct diag *d)
+{
+	static const struct cfg_key keys[] = {
+	    {"schedule", k_schedule},
+	    COMMON_KEYS,
+	    {NULL, NULL},
+	};
+
+	return cfg_dispatch(group, keys, job, d);
+}
+
 int
 config_default_keys(
     struct job *job, const config_setting_t *group, struct diag *d)

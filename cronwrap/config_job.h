@@ -10,6 +10,8 @@
 
 int config_job_keys(
     struct job *job, const config_setting_t *group, struct diag *d);
+int config_exec_keys(
+    struct job *job, const config_setting_t *group, struct diag *d);
 int config_default_keys(
     struct job *job, const config_setting_t *group, struct diag *d);
 int config_job_validate(

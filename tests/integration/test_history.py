@@ -1,5 +1,6 @@
 """history and log: a job's runs newest first, as a table or as JSON with
 the documented keys, and a run's captured output as it is or --raw."""
+import datetime
 import json
 import os
 import re
@@ -113,6 +114,29 @@ def test_history_of_an_exec_job(project):
     assert [r["status"] for r in runs] == ["succeeded"]
     # No schedule, no window.
     assert runs[0]["window_start"] is None and runs[0]["window_end"] is None
+
+
+def test_exec_schedule_gives_the_window_of_its_latest_tick(project):
+    out = os.path.join(project.root, "window")
+    before = datetime.datetime.now(datetime.timezone.utc)
+    project.run("exec", "--name", "hourly", "--schedule", "@hourly", "--",
+                "/bin/sh", "-c",
+                'echo "$CRONWRAP_WINDOW_START $CRONWRAP_WINDOW_END" > %s'
+                % out, check=0)
+    with open(out) as f:
+        start, end = f.read().split()
+    [r] = history(project, "hourly")
+    assert (r["window_start"], r["window_end"]) == (start, end)
+    # The latest hour at or before the start (the test may straddle one).
+    ticks = [t.replace(minute=0, second=0, microsecond=0)
+             for t in (before, datetime.datetime.now(datetime.timezone.utc))]
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    assert (start, end) in [((t - datetime.timedelta(hours=1)).strftime(fmt),
+                             t.strftime(fmt)) for t in ticks]
+    p = project.run("exec", "--name", "bad", "--schedule", "61 * * * *",
+                    "--", "/bin/true")
+    assert p.returncode == 64
+    assert "schedule:" in p.stderr
 
 
 def test_history_signal(project):
