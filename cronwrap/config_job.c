@@ -294,8 +294,10 @@ config_check_schedule(
 
 	if (schedule_parse(
 	        job->schedule, job->schedule_tz, &sch, err, sizeof err) < 0) {
-		diag_add(d, cfg_file(root), s != NULL ? cfg_line(s) : 0,
-		    "schedule: %s", err);
+		if (s != NULL)
+			cfg_err(d, s, "%s", err);
+		else
+			diag_add(d, cfg_file(root), 0, "schedule: %s", err);
 		return -1;
 	}
 	schedule_free(sch);

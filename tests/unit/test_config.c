@@ -586,7 +586,10 @@ static const struct text_case text_errors[] = {
         {"timeout: bad duration \"x\" (write 90, 90s, 15m, 2h or 1d)"}},
     {"timeout = ;", {"options: syntax error"}},
     {"command = [ \"/bin/true\" ];",
-        {"command: unknown setting (known here: schedule_tz, user, ..."}},
+        {"command: unknown setting (known here: schedule, schedule_tz, "
+         "..."}},
+    {"schedule = \"61 * * * *\";",
+        {"schedule: field 1 (minute): 61 out of range 0-59"}},
     {"retry = { attempts = \"3\"; };",
         {"retry.attempts: expected an integer, got a string"}},
 };
