@@ -176,7 +176,11 @@ run_dry(struct run *r)
 	describe_what(r);
 	describe_window(r);
 	status = describe_lock(r);
-	if ((rq = run_requires_dry(r, &r->res->report)) != 0 && status == 0)
+	if (r->req->force) {
+		if (r->job->nrequires > 0)
+			say(r, "requirements: not evaluated (--force)");
+	} else if ((rq = run_requires_dry(r, &r->res->report)) != 0 &&
+	           status == 0)
 		status = rq;
 	if (describe_env(r) != 0 && status == 0)
 		status = EX_CONFIG;

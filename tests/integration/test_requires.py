@@ -363,6 +363,17 @@ def test_force_skips_requirements_and_says_so(project, tmp_path):
 
 # --- the dry run ---
 
+def test_dry_run_with_force_does_not_evaluate_requirements(project, tmp_path):
+    marker = tmp_path / "exported"
+    export_job(project, marker, '{ file = "%s/flag"; }' % tmp_path)
+    p = project.run("run", "export", "--dry-run", check=69)
+    assert "unmet" in p.stdout + p.stderr
+    p = project.run("run", "export", "--dry-run", "--force", check=0)
+    assert "not evaluated (--force)" in p.stdout
+    assert "unmet" not in p.stdout + p.stderr
+    assert not marker.exists()
+    assert history(project, "export") == []
+
 def test_dry_run_reports_each_verdict(project, tmp_path, http):
     marker = tmp_path / "exported"
     flag = tmp_path / "flag"
