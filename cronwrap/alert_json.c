@@ -106,7 +106,8 @@ alert_json(const struct alert_facts *f)
 	ktime(&b, "start", r->start);
 	ktime(&b, "end", r->end);
 	key(&b, "duration_s");
-	strbuf_printf(&b, "%.3f", r->end > r->start ? r->end - r->start : 0.0);
+	strbuf_printf(&b, "%.3f",
+	    r->end > r->start ? duration_ms_exact(r->start, r->end) : 0.0);
 	kint(&b, "attempts", r->attempts, false);
 	kint(&b, "max_attempts", max_attempts(f), false);
 	kstr(&b, "command", cmd);

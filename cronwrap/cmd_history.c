@@ -53,7 +53,7 @@ history_json_run(struct strbuf *b, const struct run_record *r)
 	json_time_ms(b, r->end);
 	json_key(b, "duration_s");
 	if (r->end > 0 && r->end >= r->start)
-		json_num(b, r->end - r->start);
+		json_num(b, duration_ms_exact(r->start, r->end));
 	else
 		json_null(b);
 	json_key(b, "attempts");

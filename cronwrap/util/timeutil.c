@@ -48,6 +48,13 @@ iso8601_utc_ms(double t, char *buf, size_t len)
 	    tm.tm_sec, ms);
 }
 
+double
+duration_ms_exact(double start, double end)
+{
+	return (double)(llround(end * 1000.0) - llround(start * 1000.0)) /
+	       1000.0;
+}
+
 void
 localtime_str(time_t t, char *buf, size_t len)
 {

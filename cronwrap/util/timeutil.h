@@ -17,6 +17,9 @@ double now_mono(void);
 void iso8601_utc(time_t t, char *buf, size_t len);
 /* "2026-11-23T04:30:00.123Z" */
 void iso8601_utc_ms(double t, char *buf, size_t len);
+/* end - start in seconds, from the milliseconds iso8601_utc_ms() prints,
+ * so that a reader subtracting the two printed times finds the same. */
+double duration_ms_exact(double start, double end);
 /* Local time for people: "2026-11-23 05:30:00". */
 void localtime_str(time_t t, char *buf, size_t len);
 /* Parses an ISO 8601 instant: "2026-11-23T04:30:00Z", with an offset

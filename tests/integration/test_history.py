@@ -43,6 +43,22 @@ def two_runs(project):
     return history(project, "h")
 
 
+def stamp(iso_ms):
+    """Seconds of a printed "...T04:30:00.123Z", exactly to the ms."""
+    t = datetime.datetime.strptime(iso_ms, "%Y-%m-%dT%H:%M:%S.%fZ")
+    t = t.replace(tzinfo=datetime.timezone.utc)
+    return round(t.timestamp(), 3)
+
+
+def test_duration_is_end_minus_start_as_printed(project):
+    project.write_job("quick", 'command = ["/bin/true"];\n')
+    for _ in range(25):
+        project.run("run", "quick", check=0)
+    for r in history(project, "quick"):
+        assert r["duration_s"] == round(stamp(r["end"]) - stamp(r["start"]),
+                                        3), r
+
+
 def test_history_json_keys_and_values(project):
     runs = two_runs(project)
     assert len(runs) == 2
@@ -54,6 +70,7 @@ def test_history_json_keys_and_values(project):
         assert ISO_MS.match(r["start"]) and ISO_MS.match(r["end"])
         assert r["end"] >= r["start"]
         assert isinstance(r["duration_s"], float) and r["duration_s"] >= 0
+        assert r["duration_s"] == round(stamp(r["end"]) - stamp(r["start"]), 3)
         assert r["attempts"] == 1
         assert r["signal"] is None
         # A scheduled job's run has the window of its tick.
