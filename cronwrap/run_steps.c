@@ -66,6 +66,15 @@ outcome_status(struct step_ctx *sc, const struct outcome *o)
 	return exit_run_status(o);
 }
 
+/* What a command step hands on: the artifacts it declares, else those it
+ * was given (a step that checks or reports on a file passes it along). */
+static void
+command_artifacts(struct step_ctx *sc)
+{
+	strv_copy(
+	    &sc->out, sc->st->artifacts.n > 0 ? &sc->st->artifacts : sc->in);
+}
+
 static enum run_status
 command_step(struct step_ctx *sc, char *artifacts)
 {
@@ -89,7 +98,7 @@ command_step(struct step_ctx *sc, char *artifacts)
 	}
 	st = outcome_status(sc, &o);
 	if (st == RS_SUCCEEDED) {
-		strv_copy(&sc->out, &sc->st->artifacts);
+		command_artifacts(sc);
 		if (check_artifacts(sc) < 0)
 			st = RS_FAILED;
 	}
@@ -211,7 +220,7 @@ one_step(struct step_ctx *sc)
 		sink_note(&r->sink, "dry run: command step not run (set "
 		                    "dry_run = true to run it)");
 		st = RS_SUCCEEDED;
-		strv_copy(&sc->out, &sc->st->artifacts);
+		command_artifacts(sc);
 	} else
 		st = sc->st->plugin ? plugin_step(sc) : command_step(sc, names);
 	free(names);

@@ -55,6 +55,30 @@ def test_artifacts_flow_from_step_to_step(steps_project, tmp_path):
     assert "env FROM_JOB_ENV=yes" in r.stderr  # the job's environment
 
 
+def test_a_command_step_without_artifacts_hands_on_what_it_got(
+        steps_project):
+    p = steps_project
+    p.write_job("j", '''
+        steps = (
+          { command = [ "sh", "-c", "echo data > a.csv" ];
+            artifacts = [ "a.csv" ]; },
+          { shell = "test -s $CRONWRAP_ARTIFACTS"; name = "check"; },
+          { shell = "echo next got: $CRONWRAP_ARTIFACTS; cat a.csv";
+            name = "show"; },
+          { shell = "rm a.csv"; name = "remove"; },
+          { shell = "echo never"; name = "after"; }
+        );
+        cron_output = "always";
+        ''')
+    r = p.run("run", "j")
+    assert "next got: a.csv\ndata" in r.stderr
+    # A file handed on must still be there once the step is done.
+    assert r.returncode == 1, r.stderr
+    assert 'artifact "a.csv" was not produced' in r.stderr
+    assert "never" not in r.stderr
+    assert last_run(p, "j")["failed_step"] == "4 (remove)"
+
+
 def test_failing_step_stops_the_pipeline_and_is_named(steps_project,
                                                       tmp_path):
     marker = tmp_path / "third-ran"
