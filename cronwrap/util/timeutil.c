@@ -119,6 +119,11 @@ iso8601_parse(const char *s, time_t *t)
 			if (q == NULL)
 				return -1;
 			p = q;
+			/* Windows are whole seconds: a fraction is dropped. */
+			if ((*p == '.' || *p == ',') &&
+			    isdigit((unsigned char)p[1]))
+				for (p++; isdigit((unsigned char)*p); p++)
+					;
 		}
 	}
 	if (parse_offset(p, &off) < 0)

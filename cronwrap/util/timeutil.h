@@ -23,7 +23,8 @@ double duration_ms_exact(double start, double end);
 /* Local time for people: "2026-11-23 05:30:00". */
 void localtime_str(time_t t, char *buf, size_t len);
 /* Parses an ISO 8601 instant: "2026-11-23T04:30:00Z", with an offset
- * "+01:00", a date alone "2026-11-23" (midnight UTC) or without a zone (UTC).
+ * "+01:00", a date alone "2026-11-23" (midnight UTC) or without a zone (UTC);
+ * a fraction of a second ("04:30:00.500Z") is dropped.
  * Returns 0 or -1. */
 int iso8601_parse(const char *s, time_t *t);
 /* Sleeps, resuming after signals, until the monotonic deadline or until
