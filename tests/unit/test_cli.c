@@ -113,7 +113,7 @@ static const struct instant_case instants[] = {
     {"2026-11-23T04:30:00Z", true, DAY + 4 * H + 30 * M},
     {"2026-11-23T04:30:59Z", true, DAY + 4 * H + 30 * M + 59},
     {"2026-11-23T04:30Z", true, DAY + 4 * H + 30 * M},
-    {"2026-11-23T04:30:00", true, DAY + 4 * H + 30 * M}, /* UTC */
+    {"2026-11-23T04:30:00", true, DAY + 4 * H + 30 * M},      /* UTC */
     {"2026-11-23T04:30:00.999Z", true, DAY + 4 * H + 30 * M}, /* dropped */
     {"2026-11-23T05:30:00,5+01:00", true, DAY + 4 * H + 30 * M},
     {"2026-11-23T04:30:00.Z", false, 0},
