@@ -20,6 +20,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,18 @@ crontab_user(const char *opt, char *buf, size_t len)
 	return *opt != '\0' ? opt : NULL;
 }
 
+/* cron skips a line whose user it does not know ("ERROR (Unknown
+ * user)" in its log): better said now. */
+static bool
+user_exists(const char *name)
+{
+	struct passwd pwd, *pw = NULL;
+	char pwbuf[4096];
+
+	return getpwnam_r(name, &pwd, pwbuf, sizeof pwbuf, &pw) == 0 &&
+	       pw != NULL;
+}
+
 static int
 crontab_run(const struct cli *cli, const char *user)
 {
@@ -247,5 +260,7 @@ cmd_crontab(const struct cli *cli, int argc, char **argv)
 	if ((user = crontab_user(user_opt, buf, sizeof buf)) == NULL)
 		return cli_usage(
 		    "crontab", "--user %s: not a user name", user_opt);
+	if (!user_exists(user))
+		return cli_usage("crontab", "--user %s: no such user", user);
 	return crontab_run(cli, user);
 }

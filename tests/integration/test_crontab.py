@@ -74,6 +74,9 @@ def test_user_option(project):
     assert job_lines(p.stdout)[0].startswith("0 4 * * * backup /")
     assert project.run("crontab", "--user", "two words").returncode == 64
     assert project.run("crontab", "--user", "").returncode == 64
+    p = project.run("crontab", "--user", "no-such-user-here")
+    assert p.returncode == 64
+    assert "no such user" in p.stderr
     assert project.run("crontab", "extra").returncode == 64
 
 
