@@ -304,7 +304,30 @@ config_check_schedule(
 	return 0;
 }
 
-/* What only the whole job can tell: one way to run, a valid schedule. */
+/* A job that requires itself waits for its own run, which is the one
+ * waiting: never met. */
+static int
+config_check_requires(const struct job *job, struct diag *d)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < job->nrequires; i++) {
+		const struct requirement *r = &job->requires[i];
+
+		if (r->kind == REQ_JOB && job->name != NULL &&
+		    strcmp(r->job, job->name) == 0) {
+			diag_add(d, r->src_file, r->src_line,
+			    "requires: job \"%s\" is this job: its own run "
+			    "can never meet it",
+			    r->job);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+/* What only the whole job can tell: one way to run, a valid schedule, no
+ * requirement on itself. */
 int
 config_job_validate(
     struct job *job, const config_setting_t *root, struct diag *d)
@@ -329,5 +352,5 @@ config_job_validate(
 	}
 	if (job->schedule != NULL && config_check_schedule(job, root, d) < 0)
 		return -1;
-	return 0;
+	return config_check_requires(job, d);
 }

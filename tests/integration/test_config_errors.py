@@ -34,6 +34,9 @@ CASES = [
     ('command = [ "/bin/true" ];\nnice = 40;\n', 2, "nice: 40 is out of range"),
     ('command = [ "/bin/true" ];\nrequires = ( { job = "a"; file = "/x"; } );\n',
      2, "exactly one of job, file, command, url"),
+    ('command = [ "/bin/true" ];\nrequires = (\n  { file = "/x"; },\n'
+     '  { job = "bad"; succeeded = "last"; }\n);\n',
+     4, 'requires: job "bad" is this job'),
     ('steps = ( { command = [ "true" ]; bogus = 1; } );\n', 1,
      "unknown setting for a command step"),
 ]
