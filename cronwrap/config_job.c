@@ -335,12 +335,13 @@ config_job_validate(
 	int ways =
 	    (job->command.n > 0) + (job->shell != NULL) + (job->nsteps > 0);
 	const char *file = cfg_file(root);
+	int ret = 0;
 
+	/* Every problem at once: one check, one round of fixes. */
 	if (ways == 0) {
 		diag_add(d, file, 0, "no command: set command, shell or steps");
-		return -1;
-	}
-	if (ways > 1) {
+		ret = -1;
+	} else if (ways > 1) {
 		const config_setting_t *m =
 		    config_setting_get_member(root, "shell");
 
@@ -348,9 +349,11 @@ config_job_validate(
 			m = config_setting_get_member(root, "steps");
 		diag_add(d, file, m != NULL ? cfg_line(m) : 0,
 		    "set only one of command, shell and steps");
-		return -1;
+		ret = -1;
 	}
 	if (job->schedule != NULL && config_check_schedule(job, root, d) < 0)
-		return -1;
-	return config_check_requires(job, d);
+		ret = -1;
+	if (config_check_requires(job, d) < 0)
+		ret = -1;
+	return ret;
 }

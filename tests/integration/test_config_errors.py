@@ -69,6 +69,12 @@ def test_check_reports_every_problem_at_once(project):
     assert p.returncode == 78
     for line in (2, 3, 4):
         assert "%s:%d: " % (path, line) in p.stderr, p.stderr
+    # What only the whole job tells comes too.
+    path = project.write_job("bad", 'schedule = "bad";\n')
+    p = project.run("check", "bad")
+    assert p.returncode == 78
+    assert "%s: no command" % path in p.stderr, p.stderr
+    assert "%s:1: schedule: " % path in p.stderr, p.stderr
 
 
 def test_global_file_errors(project):
