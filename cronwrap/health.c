@@ -11,9 +11,6 @@
 #include "health.h"
 #include "util/xalloc.h"
 
-/* Every status but running, as a state_run_latest() mask. */
-#define FINISHED_MASK (((1u << (RS_CRASHED + 1)) - 1) & ~(1u << RS_RUNNING))
-
 int
 health_open(const struct global *g, const char *job, struct state **st,
     bool *marked, struct strv *warnings, char *err, size_t errlen)
@@ -101,7 +98,7 @@ health_runs(struct state *st, const char *name, struct job_health *h)
 	if (r < 0)
 		return -1;
 	h->running = r == 1;
-	if ((r = state_run_latest(st, name, FINISHED_MASK, 0, &h->last)) < 0)
+	if ((r = state_run_last_ended(st, name, &h->last)) < 0)
 		return -1;
 	h->has_last = r == 1;
 	if ((r = state_run_get(st, name, NULL, &newest)) < 0)

@@ -104,6 +104,11 @@ void state_runs_free(struct run_record *runs, size_t n);
  * Returns 1, 0 or -1 like state_run_get(). */
 int state_run_latest(struct state *st, const char *job, unsigned status_mask,
     double since, struct run_record *out);
+/* The run of job that ended last, running ones aside: the "last result"
+ * of status and list (a skip that ended while an earlier start was still
+ * running is not newer than the end of that run).  Returns 1, 0 or -1. */
+int state_run_last_ended(
+    struct state *st, const char *job, struct run_record *out);
 /* The latest (newest start) successful run of job whose window covers the
  * instant t: window_start < t <= window_end, so that it loaded the data up
  * to t (a "requires" of succeeded = "window").  Runs without a window never

@@ -274,6 +274,24 @@ state_run_latest(struct state *st, const char *job, unsigned status_mask,
 }
 
 int
+state_run_last_ended(struct state *st, const char *job, struct run_record *out)
+{
+	sqlite3_stmt *stmt;
+
+	memset(out, 0, sizeof *out);
+	if (st->db == NULL)
+		return 0;
+	stmt = state_stmt(st, SQ_RUN_LAST_ENDED,
+	    "SELECT " STATE_RUN_COLS " FROM runs"
+	    " WHERE job = ?1 AND status != 'running'"
+	    " ORDER BY end_time DESC, start_time DESC, run_id DESC LIMIT 1");
+	if (stmt == NULL)
+		return -1;
+	state_bind_text(stmt, 1, job);
+	return state_run_fetch(st, stmt, out);
+}
+
+int
 state_run_covering(
     struct state *st, const char *job, time_t t, struct run_record *out)
 {

@@ -167,6 +167,38 @@ def test_running_now(project, tmp_path):
         proc.wait(timeout=30)
 
 
+def test_last_is_the_run_that_ended_last(project, tmp_path):
+    """A start skipped while the run before it was still going is not that
+    run's result: the failure that ends afterwards is the last."""
+    go = tmp_path / "go"
+    project.write_job("slow", 'shell = "while [ ! -e %s ]; do sleep 0.05; '
+                      'done; exit 1";\n' % go)
+    proc = project.popen("run", "slow")
+    try:
+        assert wait_for(lambda: status(project)[1]["slow"]["running"])
+        p = project.run("run", "slow")
+        assert p.returncode == 75
+        code, st = status(project, "slow")
+        assert st["slow"]["last_status"] == "skipped"
+        assert "skipped: " in row(project.run("status", "slow").stdout,
+                                  "slow")
+        go.touch()
+        assert proc.wait(timeout=30) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    code, st = status(project, "slow")
+    assert code == 1
+    assert st["slow"]["last_status"] == "failed"
+    assert st["slow"]["consecutive_failures"] == 1
+    assert re.match(r"^slow +failing +- +failed +.* +1 +exit 1$",
+                    row(project.run("status", "slow").stdout, "slow"))
+    lst = {o["job"]: o for o in json.loads(
+        project.run("list", "--json", check=0).stdout)}
+    assert lst["slow"]["last_status"] == "failed"
+
+
 def test_config_error_shows_and_fails(project):
     project.write_job("good", 'shell = "true";\n')
     project.write_job("broken", 'shell = "true";\nbogus_key = 1;\n')
