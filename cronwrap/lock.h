@@ -44,7 +44,7 @@ int lock_inspect(const char *dir, const char *name, struct lock_holder *holder,
 int lock_record(struct lock *lk, const struct lock_holder *holder);
 /* Releases the lock and forgets the holder. */
 void lock_release(struct lock *lk);
-/* Whether a process group still has members. */
+/* Whether a process group still has members, zombies aside. */
 bool lock_group_alive(pid_t pgid);
 
 #endif

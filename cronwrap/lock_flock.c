@@ -15,6 +15,7 @@
 
 #include "lock.h"
 #include "util/path.h"
+#include "util/procgroup.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -26,7 +27,9 @@ struct lock {
 bool
 lock_group_alive(pid_t pgid)
 {
-	return pgid > 1 && (kill(-pgid, 0) == 0 || errno == EPERM);
+	if (pgid <= 1 || (kill(-pgid, 0) < 0 && errno != EPERM))
+		return false;
+	return procgroup_running(pgid);
 }
 
 /* The lock directory lives on tmpfs under /run and vanishes at reboot:

@@ -422,6 +422,47 @@ test_group_alive(void **state)
 	assert_false(lock_group_alive(pid));
 }
 
+/* A group whose members are zombies nobody reaped yet has ended: it holds
+ * no lock.  One that still runs a member beside a zombie has not. */
+static void
+test_zombie_group(void **state)
+{
+	pid_t leader = job_group(), zombie;
+
+	(void)state;
+	zombie = fork();
+	assert_true(zombie >= 0);
+	if (zombie == 0) {
+		setpgid(0, leader);
+		_exit(0);
+	}
+	setpgid(zombie, leader);
+	/* Not reaped: a zombie in the leader's group, beside the leader. */
+	for (int i = 0; i < 200; i++) {
+		char path[64], buf[256];
+		FILE *f;
+		char *p = NULL;
+
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)zombie);
+		f = fopen(path, "r");
+		if (f != NULL && fgets(buf, sizeof buf, f) != NULL)
+			p = strrchr(buf, ')');
+		if (f != NULL)
+			fclose(f);
+		if (p != NULL && p[2] == 'Z')
+			break;
+		usleep(10000);
+	}
+	assert_true(lock_group_alive(leader));
+	/* The leader goes (reaped); the zombie stays until reaped. */
+	assert_int_equal(kill(leader, SIGKILL), 0);
+	assert_int_equal(waitpid(leader, NULL, 0), leader);
+	assert_int_equal(kill(-leader, 0), 0); /* the kernel still sees one */
+	assert_false(lock_group_alive(leader));
+	assert_int_equal(waitpid(zombie, NULL, 0), zombie);
+	assert_false(lock_group_alive(leader));
+}
+
 /* --- the lock directory and file ------------------------------------- */
 
 static void
@@ -560,6 +601,7 @@ main(void)
 	    T(test_orphan),
 	    T(test_stale_record),
 	    cmocka_unit_test(test_group_alive),
+	    cmocka_unit_test(test_zombie_group),
 	    T(test_lock_dir),
 	    T(test_lock_file_symlink),
 	    T(test_lock_fd_cloexec),
