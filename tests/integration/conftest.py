@@ -165,6 +165,23 @@ def unprivileged_user():
     return pwd.getpwnam(name)
 
 
+def group_running(pgid):
+    """Whether a process of group pgid runs, zombies aside (as cronwrap
+    judges an orphaned group: one that init has not reaped yet has ended;
+    os.killpg(pgid, 0) would still find it)."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
 def free_port():
     """A TCP port of 127.0.0.1 free now, for a server a fixture starts."""
     s = socket.socket()

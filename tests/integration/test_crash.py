@@ -6,6 +6,8 @@ import os
 import signal
 import time
 
+from conftest import group_running
+
 
 def wait_for(pred, timeout=20, step=0.05):
     end = time.monotonic() + timeout
@@ -26,11 +28,7 @@ def status(project, job):
 
 
 def group_gone(pgid):
-    try:
-        os.killpg(pgid, 0)
-        return False
-    except ProcessLookupError:
-        return True
+    return not group_running(pgid)
 
 
 def start_and_kill_runner(project, tmp_path):

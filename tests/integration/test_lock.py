@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from conftest import group_running
+
 
 def wait_for(pred, timeout=20, step=0.05):
     end = time.monotonic() + timeout
@@ -18,11 +20,7 @@ def wait_for(pred, timeout=20, step=0.05):
 
 
 def group_alive(pgid):
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
+    return group_running(pgid)
 
 
 def test_twenty_simultaneous_starts_one_runs(project, tmp_path):
