@@ -241,7 +241,15 @@ loop_once(struct loop *l)
 	}
 	p[2].fd = sig_fd();
 	p[2].events = POLLIN;
-	n = poll(p, 3, poll_timeout(l, now));
+	n = poll(p, 3, 0);
+	if (n == 0) {
+		/* Nothing more for now: what was read goes to the run log
+		 * before the wait, so that "log JOB" shows a running job's
+		 * output at once, while a job printing in bulk (always
+		 * something ready) keeps the large writes. */
+		sink_flush_log(l->sink);
+		n = poll(p, 3, poll_timeout(l, now));
+	}
 	if (n < 0 && errno != EINTR)
 		return -1;
 	for (int i = 0; n > 0 && i < 2; i++)

@@ -181,6 +181,28 @@ def test_log_latest_and_by_id(project):
     assert "out-a" in p.stdout and "out-b" not in p.stdout
 
 
+def test_log_of_a_run_in_progress_shows_its_output_so_far(project):
+    project.write_job("slow", 'shell = "echo first; sleep 30";\n')
+    proc = project.popen("run", "slow")
+    try:
+        # The runner writes what it read before it waits for more: the
+        # line is there well before the job ends (its 30 s), and before
+        # the once-a-second flush of a job that prints in bulk.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not project.logs("slow"):
+            time.sleep(0.01)  # the runner has started once its log exists
+        deadline = time.monotonic() + 0.8
+        shown = ""
+        while time.monotonic() < deadline and "first" not in shown:
+            shown = project.run("log", "slow").stdout
+            time.sleep(0.02)
+        assert "out first" in shown
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 def test_log_raw(project):
     project.write_job("r", 'shell = "echo one; echo two >&2; '
                       'printf \'  spaced  \\\\n\'; printf \'\\\\n\'; '
