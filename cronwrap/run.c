@@ -252,6 +252,9 @@ run_locked(struct run *r)
 {
 	if (open_log(r) < 0 || make_run_dir(r) < 0)
 		return;
+	/* The first attempt follows at once unless requirements come first:
+	 * the row says so now, saving a write. */
+	r->rec.attempts = r->req->force || r->job->nrequires == 0 ? 1 : 0;
 	if (state_run_begin(r->st, &r->rec) < 0) {
 		snprintf(r->err, sizeof r->err, "%s", state_error(r->st));
 		fail_internal(r, r->err);

@@ -188,6 +188,7 @@ void
 run_attempts(struct run *r)
 {
 	unsigned max = r->job->retry.attempts ? r->job->retry.attempts : 1;
+	unsigned saved = r->rec.attempts; /* what the running row says */
 	enum run_status st = RS_FAILED;
 	bool retryable = false;
 
@@ -201,6 +202,12 @@ run_attempts(struct run *r)
 		}
 		r->res->attempts = a;
 		r->rec.attempts = a;
+		if (a != saved) {
+			/* history shows which attempt a running run is in */
+			if (state_run_update(r->st, &r->rec) < 0)
+				strv_push(&r->res->warnings, state_error(r->st));
+			saved = a;
+		}
 		if (max > 1)
 			runlog_event(LOG_INFO, r->job->name, r->rec.run_id,
 			    "attempt", "attempt=%u of=%u", a, max);

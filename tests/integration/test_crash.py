@@ -77,6 +77,55 @@ def test_runner_killed_job_lives_on_then_dies(project, tmp_path):
     assert code == 0 and st["health"] == []
 
 
+def test_attempt_in_progress_is_in_the_history_and_stays_after_a_crash(
+        project, tmp_path):
+    pidfile = tmp_path / "job.pid"
+    project.write_job("retried", (
+        'retry = { attempts = 3; delay = 0; };\n'
+        'shell = "[ $CRONWRAP_ATTEMPT -ge 2 ] || exit 1; '
+        'echo $$ > %s; exec sleep 60";\n') % pidfile)
+    runner = project.popen("run", "retried")
+    try:
+        assert wait_for(lambda: pidfile.exists() and
+                        pidfile.read_text().strip())
+        [r] = history(project, "retried")
+        assert (r["status"], r["attempts"]) == ("running", 2)
+    finally:
+        runner.kill()
+        runner.wait(timeout=10)
+    pgid = int(pidfile.read_text())
+    os.killpg(pgid, signal.SIGKILL)
+    assert wait_for(lambda: group_gone(pgid))
+    assert wait_for(lambda: history(project, "retried")[0]["status"]
+                    == "crashed")
+    [r] = history(project, "retried")
+    assert r["attempts"] == 2
+
+
+def test_running_row_says_attempt_1_unless_requirements_come_first(
+        project, tmp_path):
+    go = tmp_path / "go"
+    project.write_job("plain", 'shell = "sleep 60";\n')
+    project.write_job("needs", 'shell = "sleep 60";\n'
+                      'requires = ( { file = "%s"; } );\n'
+                      'unmet = "wait"; unmet_poll = "1s";\n' % go)
+    procs = [project.popen("run", "plain"), project.popen("run", "needs")]
+    try:
+        assert wait_for(lambda: [r["status"] for r in history(
+            project, "plain")] == ["running"])
+        assert history(project, "plain")[0]["attempts"] == 1
+        assert wait_for(lambda: [r["status"] for r in history(
+            project, "needs")] == ["running"])
+        assert history(project, "needs")[0]["attempts"] == 0  # waiting
+        go.write_text("ready\n")  # a file requirement wants content
+        assert wait_for(lambda: history(project, "needs")[0]["attempts"]
+                        == 1)
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=30)
+
+
 def test_history_and_list_mark_crashes_too(project, tmp_path):
     pgid = start_and_kill_runner(project, tmp_path)
     os.killpg(pgid, signal.SIGKILL)
