@@ -205,7 +205,8 @@ run_attempts(struct run *r)
 		if (a != saved) {
 			/* history shows which attempt a running run is in */
 			if (state_run_update(r->st, &r->rec) < 0)
-				strv_push(&r->res->warnings, state_error(r->st));
+				strv_push(
+				    &r->res->warnings, state_error(r->st));
 			saved = a;
 		}
 		if (max > 1)
