@@ -42,7 +42,9 @@ list_row(struct table *t, const struct jobwalk_item *it)
 			table_add(t, NULL);
 		return;
 	}
-	if (it->job->schedule != NULL && it->job->schedule_tz != NULL)
+	if (it->exec)
+		table_add(t, "(no job file)");
+	else if (it->job->schedule != NULL && it->job->schedule_tz != NULL)
 		table_addf(
 		    t, "%s (%s)", it->job->schedule, it->job->schedule_tz);
 	else
@@ -124,7 +126,7 @@ cmd_list(const struct cli *cli, int argc, char **argv)
 		return cli_usage("list", "expected no argument");
 	table_init(&o.t, 5, "JOB", "SCHEDULE", "LAST", "STARTED", "NEXT");
 	strbuf_adds(&o.b, "[");
-	status = jobwalk(cli, NULL, list_item, &o);
+	status = jobwalk(cli, NULL, true, list_item, &o);
 	if (o.json && (o.n > 0 || status == 0)) {
 		strbuf_adds(&o.b, o.n > 0 ? "\n]\n" : "]\n");
 		fputs(strbuf_str(&o.b), stdout);

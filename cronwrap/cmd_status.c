@@ -224,7 +224,7 @@ cmd_status(const struct cli *cli, int argc, char **argv)
 	table_init(&o.t, 7, "JOB", "HEALTH", "RUNNING", "LAST", "FINISHED",
 	    "FAILURES", "NOTE");
 	strbuf_adds(&o.b, "[");
-	status = status_print(&o, jobwalk(cli, one, status_item, &o));
+	status = status_print(&o, jobwalk(cli, one, false, status_item, &o));
 	table_free(&o.t);
 	strbuf_free(&o.b);
 	return status;

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "util/strv.h"
 #include "util/runid.h"
 
 enum run_status {
@@ -119,6 +120,9 @@ int state_run_covering(
  * the latest success (skips are not counted and do not break the chain;
  * running rows are ignored). */
 int state_consecutive_failures(struct state *st, const char *job);
+/* The names of the jobs that have runs, in name order, appended to names.
+ * Returns 0 or -1. */
+int state_job_names(struct state *st, struct strv *names);
 
 /* Crash detection: for each row of job (all when NULL) still RS_RUNNING,
  * calls alive(record, arg); when it returns false the row becomes

@@ -373,3 +373,30 @@ state_consecutive_failures(struct state *st, const char *job)
 	state_stmt_done(stmt);
 	return count;
 }
+
+int
+state_job_names(struct state *st, struct strv *names)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (st->db == NULL)
+		return 0;
+	stmt = state_stmt(
+	    st, SQ_JOB_NAMES, "SELECT DISTINCT job FROM runs ORDER BY job");
+	if (stmt == NULL)
+		return -1;
+	for (rc = state_step_first(stmt); rc == SQLITE_ROW;
+	     rc = sqlite3_step(stmt)) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+
+		if (name != NULL)
+			strv_push(names, name);
+	}
+	if (rc != SQLITE_DONE)
+		rc = state_sql_error(st, "read job names");
+	else
+		rc = 0;
+	state_stmt_done(stmt);
+	return rc;
+}

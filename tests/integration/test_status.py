@@ -199,6 +199,38 @@ def test_last_is_the_run_that_ended_last(project, tmp_path):
     assert lst["slow"]["last_status"] == "failed"
 
 
+def test_exec_job_by_name_and_in_list(project):
+    """An exec job has no file but a history: "status NAME" judges it, and
+    "list" shows it.  "status" of all jobs sticks to the job files (a
+    removed file's runs look the same as an exec job's)."""
+    project.write_job("filed", 'shell = "true";\n')
+    project.run("run", "filed", check=0)
+    project.run("exec", "--name", "backup", "--", "/bin/false", check=1)
+    project.run("exec", "--name", "tidy", "--", "/bin/true", check=0)
+    code, st = status(project, "backup")
+    assert code == 1
+    assert st["backup"]["health"] == ["failing"]
+    assert st["backup"]["last_status"] == "failed"
+    assert st["backup"]["next"] is None and st["backup"]["missed_tick"] is None
+    p = project.run("status", "backup")
+    assert p.returncode == 1
+    assert re.match(r"^backup +failing +- +failed +.* +1 +exit 1$",
+                    row(p.stdout, "backup"))
+    assert status(project, "tidy")[0] == 0
+    code, st = status(project)
+    assert code == 0 and set(st) == {"filed"}
+    p = project.run("list", check=0)
+    assert re.match(r"^backup +\(no job file\) +failed ",
+                    row(p.stdout, "backup"))
+    lst = {o["job"]: o for o in json.loads(
+        project.run("list", "--json", check=0).stdout)}
+    assert set(lst) == {"filed", "backup", "tidy"}
+    assert lst["backup"]["schedule"] is None
+    assert lst["backup"]["config_error"] is False
+    # A name with neither a file nor runs stays an error.
+    assert project.run("status", "nothing").returncode == 78
+
+
 def test_config_error_shows_and_fails(project):
     project.write_job("good", 'shell = "true";\n')
     project.write_job("broken", 'shell = "true";\nbogus_key = 1;\n')
