@@ -24,12 +24,24 @@ struct lock {
 	bool writable;
 };
 
+/* A group counts while the kernel knows it (EPERM: another user's) and
+ * some member is not a zombie: an orphaned job's group that init has not
+ * reaped yet has ended, and must not keep the lock or the run going. */
 bool
 lock_group_alive(pid_t pgid)
 {
 	if (pgid <= 1 || (kill(-pgid, 0) < 0 && errno != EPERM))
 		return false;
-	return procgroup_running(pgid);
+	switch (procgroup_scan(pgid)) {
+	case 1:
+		return true;
+	case 0:
+		return false;
+	default:
+		/* /proc showed no member: hidden from us (then the group
+		 * counts, to be safe), or gone since the kill (then not). */
+		return kill(-pgid, 0) == 0 || errno == EPERM;
+	}
 }
 
 /* The lock directory lives on tmpfs under /run and vanishes at reboot:

@@ -1,3 +1,7 @@
+/*
+ * procgroup.c - the members of a process group and their states, from
+ * /proc/PID/stat (readable for every process, whoever owns it).
+ */
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,25 +38,25 @@ stat_of(const char *pid, char *state, long *pgrp)
 	return 0;
 }
 
-bool
-procgroup_running(pid_t pgid)
+int
+procgroup_scan(pid_t pgid)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
-	bool running = false;
+	int seen = -1;
 
 	if (proc == NULL)
-		return true;
-	while (!running && (e = readdir(proc)) != NULL) {
+		return -1;
+	while (seen < 1 && (e = readdir(proc)) != NULL) {
 		char state;
 		long pgrp;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
-		if (stat_of(e->d_name, &state, &pgrp) == 0 && pgrp == pgid &&
-		    state != 'Z' && state != 'X')
-			running = true;
+		if (stat_of(e->d_name, &state, &pgrp) < 0 || pgrp != pgid)
+			continue;
+		seen = state != 'Z' && state != 'X';
 	}
 	closedir(proc);
-	return running;
+	return seen;
 }

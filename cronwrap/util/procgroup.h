@@ -7,11 +7,12 @@
 #ifndef CW_PROCGROUP_H
 #define CW_PROCGROUP_H
 
-#include <stdbool.h>
 #include <sys/types.h>
 
-/* True when some process of group pgid is not a zombie.  Where /proc
- * cannot be read, any member counts (the cautious answer for a lock). */
-bool procgroup_running(pid_t pgid);
+/* What /proc says of group pgid: 1 when some member is not a zombie, 0
+ * when every member seen is one, -1 when it shows no member at all (the
+ * group has gone, or /proc hides it: hidepid, another pid namespace, no
+ * /proc).  Only the caller, with kill(), can tell those last two apart. */
+int procgroup_scan(pid_t pgid);
 
 #endif

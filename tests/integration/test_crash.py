@@ -4,9 +4,11 @@ counts as a failure."""
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
-from conftest import group_running
+from conftest import CRONWRAP, group_running
 
 
 def wait_for(pred, timeout=20, step=0.05):
@@ -75,6 +77,74 @@ def test_runner_killed_job_lives_on_then_dies(project, tmp_path):
     project.run("run", "victim", check=0)
     code, st = status(project, "victim")
     assert code == 0 and st["health"] == []
+
+
+# A subreaper that starts cronwrap, reaps it alone, and keeps the orphans
+# it inherits unreaped (zombies) until its stdin closes: init in a
+# container may do the same, late or forever.
+SUBREAPER = """
+import ctypes, os, subprocess, sys
+PR_SET_CHILD_SUBREAPER = 36
+if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1,
+                                           0, 0, 0) != 0:
+    sys.exit("prctl: %s" % os.strerror(ctypes.get_errno()))
+runner = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL)
+print(runner.pid, flush=True)
+runner.wait()
+sys.stdin.read()
+try:
+    while True:
+        os.wait()
+except ChildProcessError:
+    pass
+"""
+
+
+def proc_stat(pid):
+    """(state, ppid) of pid, from after the last ')' of /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return fields[0], int(fields[1])
+
+
+def test_group_of_zombies_holds_nothing(project, tmp_path):
+    """The runner is killed, then the orphaned job; its group is left as
+    zombies that nobody reaps.  That group has ended: the run is crashed,
+    not running, and the lock is free."""
+    pidfile = tmp_path / "job.pid"
+    project.write_job("zombie", 'shell = "echo $$ > %s; exec sleep 60";\n'
+                      % pidfile)
+    reaper = subprocess.Popen(
+        [sys.executable, "-c", SUBREAPER, CRONWRAP, "run", "zombie"],
+        env=project.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True)
+    pgid = None
+    try:
+        runner = int(reaper.stdout.readline())
+        assert wait_for(lambda: pidfile.exists() and
+                        pidfile.read_text().strip())
+        pgid = int(pidfile.read_text())
+        assert wait_for(lambda: history(project, "zombie")[0]["status"]
+                        == "running")
+        os.kill(runner, signal.SIGKILL)
+        assert wait_for(lambda: proc_stat(pgid)[1] == reaper.pid)
+        os.killpg(pgid, signal.SIGKILL)
+        assert wait_for(lambda: proc_stat(pgid)[0] == "Z")
+        os.killpg(pgid, 0)  # the kernel still knows the group
+        code, st = status(project, "zombie")
+        assert (code, st["running"], st["health"]) == (1, False, ["crashed"])
+        assert history(project, "zombie")[0]["status"] == "crashed"
+        project.write_job("zombie", 'shell = "true";\n')
+        project.run("run", "zombie", check=0)
+    finally:
+        if pgid is not None:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        reaper.stdin.close()
+        reaper.wait(timeout=30)
 
 
 def test_attempt_in_progress_is_in_the_history_and_stays_after_a_crash(

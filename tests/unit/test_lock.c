@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -463,6 +464,48 @@ test_zombie_group(void **state)
 	assert_false(lock_group_alive(leader));
 }
 
+/* A command name may hold spaces, parentheses and what looks like the
+ * rest of the line: /proc/PID/stat is read after its last ')', so this
+ * live member is seen running, not as a zombie of its own group, which is
+ * what a parse up to the first ')' would find ("x) Z 1 PGID"). */
+static void
+test_group_odd_name(void **state)
+{
+	pid_t pid;
+	char name[16], path[64], comm[32] = "";
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		snprintf(name, sizeof name, "x) Z 1 %d", (int)getpid());
+		prctl(PR_SET_NAME, name);
+		alarm(60);
+		for (;;)
+			pause();
+	}
+	setpgid(pid, pid);
+	snprintf(name, sizeof name, "x) Z 1 %d", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	for (int i = 0; i < 200 && strncmp(comm, name, strlen(name)) != 0;
+	     i++) {
+		FILE *f = fopen(path, "r");
+
+		comm[0] = '\0';
+		if (f != NULL) {
+			if (fgets(comm, sizeof comm, f) == NULL)
+				comm[0] = '\0';
+			fclose(f);
+		}
+		usleep(10000);
+	}
+	assert_memory_equal(comm, name, strlen(name));
+	assert_true(lock_group_alive(pid));
+	kill_group(pid);
+	assert_false(lock_group_alive(pid));
+}
+
 /* --- the lock directory and file ------------------------------------- */
 
 static void
@@ -602,6 +645,7 @@ main(void)
 	    T(test_stale_record),
 	    cmocka_unit_test(test_group_alive),
 	    cmocka_unit_test(test_zombie_group),
+	    cmocka_unit_test(test_group_odd_name),
 	    T(test_lock_dir),
 	    T(test_lock_file_symlink),
 	    T(test_lock_fd_cloexec),
